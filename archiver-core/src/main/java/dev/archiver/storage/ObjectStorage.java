@@ -1,0 +1,98 @@
+package dev.archiver.storage;
+
+import java.io.Closeable;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * An object store: the one thing every backend implements. Keep this interface minimal: every
+ * method is a cost for every backend. Optimisations are added as {@code default} methods.
+ *
+ * <p><b>Thread-safety:</b> implementations are thread-safe; the engine uploads from several threads
+ * at once.
+ *
+ * <p><b>Locations:</b> every method takes full {@link StorageLocation}s of one of the provider's
+ * schemes; a location of another scheme is an {@link IllegalArgumentException}.
+ *
+ * <p><b>Errors:</b> methods throw {@link IOException}: {@link FileNotFoundException} for a missing
+ * object where the method says so, {@link PreconditionFailedException} for a refused conditional
+ * write, and {@link StorageException} (with {@link StorageException#retryable()}) for the rest. The
+ * message names the operation and the location and never contains a credential.
+ *
+ * <p><b>Lifecycle:</b> the storage owns its client; {@link #close()} releases it and is idempotent.
+ *
+ * @since 0.1
+ */
+public interface ObjectStorage extends Closeable {
+
+    /**
+     * Uploads a local file as one object.
+     *
+     * <p>The object becomes visible atomically when the call returns and never before, even when
+     * the backend uploads it in parts; if the call fails, nothing new is visible (a failed
+     * multipart upload is aborted). An existing object at {@code target} is replaced unless the
+     * precondition forbids it.
+     *
+     * @param localFile a readable regular file; it is not modified or deleted
+     * @param target the object's location
+     * @param options metadata and precondition; a store without conditional writes ({@link
+     *     #supportsConditionalWrites()} false) ignores the precondition
+     * @throws PreconditionFailedException when the precondition does not hold; nothing was written
+     * @throws StorageException when the upload fails
+     */
+    void upload(Path localFile, StorageLocation target, UploadOptions options) throws IOException;
+
+    /**
+     * The object's size, modification time, tag and metadata.
+     *
+     * @return empty when there is no object at {@code location} (a prefix is not an object)
+     */
+    Optional<ObjectInfo> stat(StorageLocation location) throws IOException;
+
+    /**
+     * Opens an object for reading.
+     *
+     * @throws FileNotFoundException when there is no object at {@code location}
+     */
+    InputStream open(StorageLocation location) throws IOException;
+
+    /**
+     * Every object whose key starts with {@code prefix}'s key (a plain string prefix: {@code a/b}
+     * lists {@code a/b/c} and {@code a/bc}), in lexicographic order of the key's UTF-8 bytes,
+     * fetched lazily page by page. {@link ObjectInfo#metadata()} may be empty in listings.
+     *
+     * <p>The caller must close the stream. An I/O error while paging surfaces as an {@link
+     * java.io.UncheckedIOException} wrapping the {@link StorageException}.
+     *
+     * @return an empty stream when nothing matches (also when the "directory" does not exist)
+     * @throws StorageException when the listing cannot start (e.g. the bucket does not exist)
+     */
+    Stream<ObjectInfo> list(StorageLocation prefix) throws IOException;
+
+    /** Deletes an object; deleting a missing object is a no-op. */
+    void delete(StorageLocation location) throws IOException;
+
+    /** Deletes several objects; missing ones are ignored. Backends override this to batch. */
+    default void deleteAll(Collection<StorageLocation> locations) throws IOException {
+        for (StorageLocation location : locations) {
+            delete(location);
+        }
+    }
+
+    /**
+     * Whether {@link UploadOptions.Precondition}s are enforced atomically by the store. When
+     * false, the engine falls back to ownership checks before each upload (DESIGN.md, invariant 5).
+     */
+    default boolean supportsConditionalWrites() {
+        return false;
+    }
+
+    /** Releases the client. Idempotent. */
+    @Override
+    void close() throws IOException;
+}
