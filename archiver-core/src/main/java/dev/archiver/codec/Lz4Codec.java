@@ -10,7 +10,10 @@ import java.io.OutputStream;
 import net.jpountz.lz4.LZ4FrameInputStream;
 import net.jpountz.lz4.LZ4FrameOutputStream;
 
-/** LZ4 in the standard frame format (readable by the {@code lz4} command line tool). Extension {@code .lz4}. */
+/**
+ * LZ4 in the standard frame format (readable by the {@code lz4} command line tool). Extension
+ * {@code .lz4}.
+ */
 public final class Lz4Codec implements Codec {
 
     @Override

@@ -22,12 +22,14 @@ public final class NoneCodec implements Codec {
 
     @Override
     public OutputStream compress(OutputStream out) {
-        return new BufferedOutputStream(requireNonNull(out, "out is null"), StandardCodecs.BUFFER_SIZE);
+        return new BufferedOutputStream(
+                requireNonNull(out, "out is null"), StandardCodecs.BUFFER_SIZE);
     }
 
     @Override
     public InputStream decompress(InputStream in) {
-        return new BufferedInputStream(requireNonNull(in, "in is null"), StandardCodecs.BUFFER_SIZE);
+        return new BufferedInputStream(
+                requireNonNull(in, "in is null"), StandardCodecs.BUFFER_SIZE);
     }
 
     @Override

@@ -11,8 +11,8 @@ import org.xerial.snappy.SnappyFramedInputStream;
 import org.xerial.snappy.SnappyFramedOutputStream;
 
 /**
- * Snappy in the framing format (snappy-java's {@code SnappyFramed*Stream}, with CRC checks on read).
- * Extension {@code .snappy}.
+ * Snappy in the framing format (snappy-java's {@code SnappyFramed*Stream}, with CRC checks on
+ * read). Extension {@code .snappy}.
  */
 public final class SnappyCodec implements Codec {
 
@@ -29,13 +29,15 @@ public final class SnappyCodec implements Codec {
     @Override
     public OutputStream compress(OutputStream out) throws IOException {
         requireNonNull(out, "out is null");
-        return new BufferedOutputStream(new SnappyFramedOutputStream(out), StandardCodecs.BUFFER_SIZE);
+        return new BufferedOutputStream(
+                new SnappyFramedOutputStream(out), StandardCodecs.BUFFER_SIZE);
     }
 
     @Override
     public InputStream decompress(InputStream in) throws IOException {
         requireNonNull(in, "in is null");
-        return new BufferedInputStream(new SnappyFramedInputStream(in, true), StandardCodecs.BUFFER_SIZE);
+        return new BufferedInputStream(
+                new SnappyFramedInputStream(in, true), StandardCodecs.BUFFER_SIZE);
     }
 
     @Override

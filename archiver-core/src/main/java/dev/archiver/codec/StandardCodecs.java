@@ -48,7 +48,9 @@ public final class StandardCodecs {
             }
         }
         throw new IllegalArgumentException(
-                "Unknown codec '" + name + "': accepted values are "
+                "Unknown codec '"
+                        + name
+                        + "': accepted values are "
                         + ALL.stream().map(Codec::name).collect(Collectors.joining(", ")));
     }
 

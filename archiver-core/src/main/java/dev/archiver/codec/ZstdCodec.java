@@ -20,13 +20,17 @@ public final class ZstdCodec implements Codec {
     private final int level;
 
     /**
-     * @param level the compression level, from {@link Zstd#minCompressionLevel()} (negative: faster)
-     *     to {@link Zstd#maxCompressionLevel()}
+     * @param level the compression level, from {@link Zstd#minCompressionLevel()} (negative:
+     *     faster) to {@link Zstd#maxCompressionLevel()}
      */
     public ZstdCodec(int level) {
         if (level < Zstd.minCompressionLevel() || level > Zstd.maxCompressionLevel()) {
             throw new IllegalArgumentException(
-                    "zstd level " + level + " is outside " + Zstd.minCompressionLevel() + ".."
+                    "zstd level "
+                            + level
+                            + " is outside "
+                            + Zstd.minCompressionLevel()
+                            + ".."
                             + Zstd.maxCompressionLevel());
         }
         this.level = level;
@@ -53,7 +57,8 @@ public final class ZstdCodec implements Codec {
     @Override
     public OutputStream compress(OutputStream out) throws IOException {
         requireNonNull(out, "out is null");
-        ZstdOutputStreamNoFinalizer zstd = new ZstdOutputStreamNoFinalizer(out, RecyclingBufferPool.INSTANCE);
+        ZstdOutputStreamNoFinalizer zstd =
+                new ZstdOutputStreamNoFinalizer(out, RecyclingBufferPool.INSTANCE);
         zstd.setLevel(level);
         return new BufferedOutputStream(zstd, StandardCodecs.BUFFER_SIZE);
     }
@@ -62,7 +67,8 @@ public final class ZstdCodec implements Codec {
     public InputStream decompress(InputStream in) throws IOException {
         requireNonNull(in, "in is null");
         return new BufferedInputStream(
-                new ZstdInputStreamNoFinalizer(in, RecyclingBufferPool.INSTANCE), StandardCodecs.BUFFER_SIZE);
+                new ZstdInputStreamNoFinalizer(in, RecyclingBufferPool.INSTANCE),
+                StandardCodecs.BUFFER_SIZE);
     }
 
     @Override

@@ -4,7 +4,10 @@ import com.github.luben.zstd.Zstd;
 import dev.archiver.config.ConfigException;
 import dev.archiver.config.Settings;
 
-/** Provides the {@code zstd} codec. Setting: {@code level} (default {@value ZstdCodec#DEFAULT_LEVEL}). */
+/**
+ * Provides the {@code zstd} codec. Setting: {@code level} (default {@value
+ * ZstdCodec#DEFAULT_LEVEL}).
+ */
 public final class ZstdCodecProvider implements CodecProvider {
 
     @Override
@@ -19,8 +22,14 @@ public final class ZstdCodecProvider implements CodecProvider {
         int max = Zstd.maxCompressionLevel();
         if (level < min || level > max) {
             throw new ConfigException(
-                    "Invalid value '" + level + "' for " + settings.fullKey("level")
-                            + ": expected an integer from " + min + " to " + max);
+                    "Invalid value '"
+                            + level
+                            + "' for "
+                            + settings.fullKey("level")
+                            + ": expected an integer from "
+                            + min
+                            + " to "
+                            + max);
         }
         return level == ZstdCodec.DEFAULT_LEVEL ? StandardCodecs.ZSTD : new ZstdCodec(level);
     }

@@ -8,9 +8,12 @@ import org.apache.avro.Schema;
 import org.apache.avro.io.DatumWriter;
 import org.apache.avro.io.Encoder;
 
-/** Encodes records straight into {@link AvroFormat#SCHEMA}, without an intermediate GenericRecord. */
+/**
+ * Encodes records straight into {@link AvroFormat#SCHEMA}, without an intermediate GenericRecord.
+ */
 final class ArchiveRecordDatumWriter implements DatumWriter<ArchiveRecord> {
-    private static final Schema TIMESTAMP_TYPE = AvroFormat.SCHEMA.getField("timestampType").schema();
+    private static final Schema TIMESTAMP_TYPE =
+            AvroFormat.SCHEMA.getField("timestampType").schema();
 
     @Override
     public void setSchema(Schema schema) {

@@ -32,9 +32,10 @@ import org.apache.avro.file.DataFileWriter;
  */
 public final class AvroFormat implements FileFormat {
     /** The schema of every file this format writes. */
-    public static final Schema SCHEMA = new Schema.Parser()
-            .parse(
-                    """
+    public static final Schema SCHEMA =
+            new Schema.Parser()
+                    .parse(
+                            """
                     {"type": "record", "name": "KafkaRecord", "namespace": "dev.archiver.avro",
                      "doc": "One Kafka record, archived by Kafka Archiver",
                      "fields": [
@@ -71,7 +72,8 @@ public final class AvroFormat implements FileFormat {
     @Override
     public RecordWriter newWriter(OutputStream out) throws IOException {
         requireNonNull(out, "out is null");
-        DataFileWriter<dev.archiver.record.ArchiveRecord> writer = new DataFileWriter<>(new ArchiveRecordDatumWriter());
+        DataFileWriter<dev.archiver.record.ArchiveRecord> writer =
+                new DataFileWriter<>(new ArchiveRecordDatumWriter());
         writer.setCodec(CodecFactory.nullCodec());
         // the default flushes the stream after every block; close() is enough for us
         writer.setFlushOnEveryBlock(false);

@@ -31,7 +31,9 @@ final class AvroRecordReader implements RecordReader {
         } catch (IOException | AvroRuntimeException e) {
             in.close();
             throw new IOException(
-                    "Not an Avro data file of Kafka records, or its header is truncated: " + e.getMessage(), e);
+                    "Not an Avro data file of Kafka records, or its header is truncated: "
+                            + e.getMessage(),
+                    e);
         }
     }
 
@@ -54,8 +56,10 @@ final class AvroRecordReader implements RecordReader {
     }
 
     private static String describe(Exception e) {
-        Throwable cause = e instanceof AvroRuntimeException && e.getCause() != null ? e.getCause() : e;
-        return cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+        Throwable cause =
+                e instanceof AvroRuntimeException && e.getCause() != null ? e.getCause() : e;
+        return cause.getClass().getSimpleName()
+                + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
     }
 
     private static ArchiveRecord toRecord(GenericRecord r) {

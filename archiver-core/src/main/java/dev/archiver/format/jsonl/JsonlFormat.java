@@ -26,8 +26,8 @@ import java.io.OutputStream;
  * CREATE_TIME} or {@code LOG_APPEND_TIME}), the key, the value and {@code headers} (an array of
  * objects with {@code key} and a value, in Kafka order).
  *
- * <p>Payloads (key, value, header value) are written under one of two names, and the name says
- * how to decode them:
+ * <p>Payloads (key, value, header value) are written under one of two names, and the name says how
+ * to decode them:
  *
  * <ul>
  *   <li>{@code <name>Base64}: the bytes in RFC 4648 base64 (with padding); {@code ""} is an empty

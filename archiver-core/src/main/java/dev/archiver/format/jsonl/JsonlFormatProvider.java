@@ -17,6 +17,8 @@ public final class JsonlFormatProvider implements FileFormatProvider {
 
     @Override
     public FileFormat create(Settings settings) {
-        return new JsonlFormat(settings.getEnum("payload-encoding", PayloadEncoding.class, PayloadEncoding.BASE64));
+        return new JsonlFormat(
+                settings.getEnum(
+                        "payload-encoding", PayloadEncoding.class, PayloadEncoding.BASE64));
     }
 }

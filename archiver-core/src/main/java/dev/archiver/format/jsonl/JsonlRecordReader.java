@@ -36,12 +36,17 @@ final class JsonlRecordReader implements RecordReader {
                 node = JsonlFormat.MAPPER.readTree(line, 0, lineLength);
             } catch (JsonProcessingException e) {
                 throw new IOException(
-                        "Corrupt jsonl file: line " + lineNumber + " is not valid JSON: " + e.getOriginalMessage(), e);
+                        "Corrupt jsonl file: line "
+                                + lineNumber
+                                + " is not valid JSON: "
+                                + e.getOriginalMessage(),
+                        e);
             }
             try {
                 return JsonlRecords.read(node);
             } catch (IllegalArgumentException e) {
-                throw new IOException("Corrupt jsonl file: line " + lineNumber + ": " + e.getMessage(), e);
+                throw new IOException(
+                        "Corrupt jsonl file: line " + lineNumber + ": " + e.getMessage(), e);
             }
         }
         return null;
@@ -58,7 +63,10 @@ final class JsonlRecordReader implements RecordReader {
                         return false;
                     }
                     throw new IOException(
-                            "Truncated jsonl file: line " + (lineNumber + 1) + " (" + lineLength
+                            "Truncated jsonl file: line "
+                                    + (lineNumber + 1)
+                                    + " ("
+                                    + lineLength
                                     + " bytes) ends without a newline at the end of the file");
                 }
                 position = 0;

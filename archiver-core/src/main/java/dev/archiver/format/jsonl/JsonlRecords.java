@@ -30,12 +30,14 @@ public final class JsonlRecords {
      * Writes {@code record} as one JSON object with base64 payloads, plus an {@code "error"} string
      * field when {@code errorOrNull} is not null. Writes no line separator.
      */
-    public static void write(JsonGenerator g, ArchiveRecord record, String errorOrNull) throws IOException {
+    public static void write(JsonGenerator g, ArchiveRecord record, String errorOrNull)
+            throws IOException {
         write(g, record, errorOrNull, PayloadEncoding.BASE64);
     }
 
     /** As {@link #write(JsonGenerator, ArchiveRecord, String)}, with the given payload encoding. */
-    public static void write(JsonGenerator g, ArchiveRecord record, String errorOrNull, PayloadEncoding encoding)
+    public static void write(
+            JsonGenerator g, ArchiveRecord record, String errorOrNull, PayloadEncoding encoding)
             throws IOException {
         requireNonNull(g, "g is null");
         requireNonNull(record, "record is null");
@@ -62,7 +64,8 @@ public final class JsonlRecords {
         g.writeEndObject();
     }
 
-    private static void writePayload(JsonGenerator g, String name, byte[] bytes, PayloadEncoding encoding)
+    private static void writePayload(
+            JsonGenerator g, String name, byte[] bytes, PayloadEncoding encoding)
             throws IOException {
         if (bytes == null) {
             g.writeNullField(name);
@@ -102,7 +105,8 @@ public final class JsonlRecords {
     public static ArchiveRecord read(JsonNode node) {
         requireNonNull(node, "node is null");
         if (!node.isObject()) {
-            throw new IllegalArgumentException("expected a JSON object but found " + node.getNodeType());
+            throw new IllegalArgumentException(
+                    "expected a JSON object but found " + node.getNodeType());
         }
         String topic = requireField(node, "topic", JsonNode::isTextual, "a string").asText();
         JsonNode partition = requireField(node, "partition", JsonNode::canConvertToInt, "an int");
@@ -114,7 +118,9 @@ public final class JsonlRecords {
             timestampType = TimestampType.valueOf(type);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(
-                    "field 'timestampType' has unknown value '" + type + "'; expected one of "
+                    "field 'timestampType' has unknown value '"
+                            + type
+                            + "'; expected one of "
                             + List.of(TimestampType.values()));
         }
         List<RecordHeader> headers = new ArrayList<>();
@@ -161,22 +167,34 @@ public final class JsonlRecords {
         boolean hasText = text != null && !text.isNull();
         if (hasBase64 && hasText) {
             throw new IllegalArgumentException(
-                    "fields '" + context + name + "' and '" + context + name + "Base64' are both set");
+                    "fields '"
+                            + context
+                            + name
+                            + "' and '"
+                            + context
+                            + name
+                            + "Base64' are both set");
         }
         if (hasBase64) {
             if (!base64.isTextual()) {
-                throw new IllegalArgumentException("field '" + context + name + "Base64' must be a string");
+                throw new IllegalArgumentException(
+                        "field '" + context + name + "Base64' must be a string");
             }
             try {
                 return Base64.getDecoder().decode(base64.asText());
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(
-                        "field '" + context + name + "Base64' is not valid base64: " + e.getMessage());
+                        "field '"
+                                + context
+                                + name
+                                + "Base64' is not valid base64: "
+                                + e.getMessage());
             }
         }
         if (hasText) {
             if (!text.isTextual()) {
-                throw new IllegalArgumentException("field '" + context + name + "' must be a string or null");
+                throw new IllegalArgumentException(
+                        "field '" + context + name + "' must be a string or null");
             }
             return text.asText().getBytes(StandardCharsets.UTF_8);
         }

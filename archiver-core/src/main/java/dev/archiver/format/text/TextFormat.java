@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import dev.archiver.format.FileFormat;
 import dev.archiver.format.RecordReader;
 import dev.archiver.format.RecordWriter;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +28,9 @@ public final class TextFormat implements FileFormat {
 
     private final byte[] delimiter;
 
-    /** @param delimiter the delimiter bytes; not empty */
+    /**
+     * @param delimiter the delimiter bytes; not empty
+     */
     public TextFormat(byte[] delimiter) {
         requireNonNull(delimiter, "delimiter is null");
         if (delimiter.length == 0) {
@@ -60,7 +61,8 @@ public final class TextFormat implements FileFormat {
                 continue;
             }
             if (i + 1 == spec.length()) {
-                throw new IllegalArgumentException("delimiter '" + spec + "' ends with a lone backslash; use \\\\");
+                throw new IllegalArgumentException(
+                        "delimiter '" + spec + "' ends with a lone backslash; use \\\\");
             }
             char e = spec.charAt(++i);
             sb.append(
@@ -71,9 +73,13 @@ public final class TextFormat implements FileFormat {
                         case '0' -> '\0';
                         case 's' -> ' ';
                         case '\\' -> '\\';
-                        default -> throw new IllegalArgumentException(
-                                "delimiter '" + spec + "' has an unknown escape \\" + e
-                                        + "; accepted escapes are \\n, \\t, \\r, \\0, \\s and \\\\");
+                        default ->
+                                throw new IllegalArgumentException(
+                                        "delimiter '"
+                                                + spec
+                                                + "' has an unknown escape \\"
+                                                + e
+                                                + "; accepted escapes are \\n, \\t, \\r, \\0, \\s and \\\\");
                     });
         }
         if (sb.length() == 0) {

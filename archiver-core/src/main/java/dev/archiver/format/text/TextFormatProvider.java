@@ -22,8 +22,14 @@ public final class TextFormatProvider implements FileFormatProvider {
         try {
             return new TextFormat(TextFormat.parseDelimiter(spec));
         } catch (IllegalArgumentException e) {
-            throw new ConfigException("Invalid value '" + spec + "' for " + settings.fullKey("delimiter") + ": "
-                    + e.getMessage(), e);
+            throw new ConfigException(
+                    "Invalid value '"
+                            + spec
+                            + "' for "
+                            + settings.fullKey("delimiter")
+                            + ": "
+                            + e.getMessage(),
+                    e);
         }
     }
 }

@@ -33,7 +33,8 @@ final class TextRecordReader implements RecordReader {
             return null;
         }
         byte[] value = Arrays.copyOf(piece, pieceLength);
-        return new ArchiveRecord("", 0, index++, -1, TimestampType.NO_TIMESTAMP, null, value, List.of());
+        return new ArchiveRecord(
+                "", 0, index++, -1, TimestampType.NO_TIMESTAMP, null, value, List.of());
     }
 
     private boolean nextPiece() throws IOException {
@@ -47,7 +48,10 @@ final class TextRecordReader implements RecordReader {
                         return false;
                     }
                     throw new IOException(
-                            "Truncated text file: record " + index + " (" + pieceLength
+                            "Truncated text file: record "
+                                    + index
+                                    + " ("
+                                    + pieceLength
                                     + " bytes) ends without the delimiter at the end of the file");
                 }
                 position = 0;
