@@ -4,36 +4,95 @@ import dev.archiver.format.RecordReader;
 import dev.archiver.record.ArchiveRecord;
 import dev.archiver.record.RecordHeader;
 import dev.archiver.record.TimestampType;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.avro.AvroRuntimeException;
-import org.apache.avro.file.DataFileStream;
+import org.apache.avro.Schema;
+import org.apache.avro.file.DataFileConstants;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.DecoderFactory;
 
+/**
+ * Reads the container format block by block instead of with {@code DataFileStream}, whose {@code
+ * hasNext()} treats an end of input inside a block as the end of the file: a truncated archive
+ * would read back as a shorter, valid one.
+ */
 final class AvroRecordReader implements RecordReader {
-    private final DataFileStream<GenericRecord> stream;
-    private GenericRecord reuse;
+    private static final int MAX_BLOCK_SIZE = Integer.MAX_VALUE - 16;
+
+    private final InputStream in;
+    private final BinaryDecoder decoder;
+    private final byte[] sync;
+    private final GenericDatumReader<GenericRecord> datumReader;
+    private final byte[] syncBuffer = new byte[DataFileConstants.SYNC_SIZE];
+    private BinaryDecoder blockDecoder;
+    private long blockRemaining;
+    private long blockNumber;
     private long count;
+    private GenericRecord reuse;
     private boolean closed;
 
-    private AvroRecordReader(DataFileStream<GenericRecord> stream) {
-        this.stream = stream;
+    private AvroRecordReader(
+            InputStream in, BinaryDecoder decoder, byte[] sync, Schema writerSchema) {
+        this.in = in;
+        this.decoder = decoder;
+        this.sync = sync;
+        this.datumReader = new GenericDatumReader<>(writerSchema, AvroFormat.SCHEMA);
     }
 
     static AvroRecordReader open(InputStream in) throws IOException {
         try {
-            return new AvroRecordReader(
-                    new DataFileStream<>(in, new GenericDatumReader<>(AvroFormat.SCHEMA)));
+            BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(in, null);
+            byte[] magic = new byte[DataFileConstants.MAGIC.length];
+            decoder.readFixed(magic);
+            if (!Arrays.equals(magic, DataFileConstants.MAGIC)) {
+                throw new IOException("Not an Avro data file: bad magic bytes");
+            }
+            Map<String, byte[]> meta = new HashMap<>();
+            for (long n = decoder.readMapStart(); n != 0; n = decoder.mapNext()) {
+                for (long i = 0; i < n; i++) {
+                    String key = decoder.readString();
+                    ByteBuffer value = decoder.readBytes(null);
+                    byte[] bytes = new byte[value.remaining()];
+                    value.get(bytes);
+                    meta.put(key, bytes);
+                }
+            }
+            byte[] sync = new byte[DataFileConstants.SYNC_SIZE];
+            decoder.readFixed(sync);
+            byte[] schemaJson = meta.get(DataFileConstants.SCHEMA);
+            if (schemaJson == null) {
+                throw new IOException("Not an Avro data file: the header has no schema");
+            }
+            Schema writerSchema =
+                    new Schema.Parser().parse(new String(schemaJson, StandardCharsets.UTF_8));
+            byte[] codecName = meta.get(DataFileConstants.CODEC);
+            String codec =
+                    codecName == null
+                            ? DataFileConstants.NULL_CODEC
+                            : new String(codecName, StandardCharsets.UTF_8);
+            if (!codec.equals(DataFileConstants.NULL_CODEC)) {
+                // the archiver compresses whole files with its own codec, never Avro blocks
+                throw new IOException(
+                        "unsupported container compression '" + codec + "'; expected 'null'");
+            }
+            return new AvroRecordReader(in, decoder, sync, writerSchema);
+        } catch (EOFException e) {
+            in.close();
+            throw new IOException("Truncated Avro file: it ends inside the header", e);
         } catch (IOException | AvroRuntimeException e) {
             in.close();
-            throw new IOException(
-                    "Not an Avro data file of Kafka records, or its header is truncated: "
-                            + e.getMessage(),
-                    e);
+            throw new IOException("Not an Avro data file of Kafka records: " + e.getMessage(), e);
         }
     }
 
@@ -42,24 +101,72 @@ final class AvroRecordReader implements RecordReader {
         if (closed) {
             throw new IOException("avro reader is closed");
         }
+        if (blockRemaining == 0 && !nextBlock()) {
+            return null;
+        }
         try {
-            if (!stream.hasNext()) {
-                return null;
-            }
-            reuse = stream.next(reuse);
+            reuse = datumReader.read(reuse, blockDecoder);
         } catch (IOException | AvroRuntimeException e) {
             throw new IOException(
-                    "Truncated or corrupt Avro file after record " + count + ": " + describe(e), e);
+                    "Corrupt Avro file: record "
+                            + count
+                            + " in block "
+                            + blockNumber
+                            + " cannot be decoded: "
+                            + e.getMessage(),
+                    e);
+        }
+        blockRemaining--;
+        if (blockRemaining == 0 && !blockDecoder.isEnd()) {
+            throw new IOException(
+                    "Corrupt Avro file: block " + blockNumber + " has bytes after its last record");
         }
         count++;
         return toRecord(reuse);
     }
 
-    private static String describe(Exception e) {
-        Throwable cause =
-                e instanceof AvroRuntimeException && e.getCause() != null ? e.getCause() : e;
-        return cause.getClass().getSimpleName()
-                + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+    private boolean nextBlock() throws IOException {
+        while (true) {
+            if (decoder.isEnd()) {
+                return false;
+            }
+            blockNumber++;
+            try {
+                long records = decoder.readLong();
+                long size = decoder.readLong();
+                if (records < 0 || size < 0 || size > MAX_BLOCK_SIZE) {
+                    throw new IOException(
+                            "Corrupt Avro file: block "
+                                    + blockNumber
+                                    + " claims "
+                                    + records
+                                    + " records in "
+                                    + size
+                                    + " bytes");
+                }
+                byte[] data = new byte[(int) size];
+                decoder.readFixed(data);
+                decoder.readFixed(syncBuffer);
+                if (!Arrays.equals(syncBuffer, sync)) {
+                    throw new IOException(
+                            "Corrupt Avro file: block "
+                                    + blockNumber
+                                    + " is not followed by the sync marker");
+                }
+                blockDecoder = DecoderFactory.get().binaryDecoder(data, blockDecoder);
+                blockRemaining = records;
+            } catch (EOFException e) {
+                throw new IOException(
+                        "Truncated Avro file: it ends inside block "
+                                + blockNumber
+                                + ", after record "
+                                + count,
+                        e);
+            }
+            if (blockRemaining > 0) {
+                return true;
+            }
+        }
     }
 
     private static ArchiveRecord toRecord(GenericRecord r) {
@@ -94,7 +201,7 @@ final class AvroRecordReader implements RecordReader {
     public void close() throws IOException {
         if (!closed) {
             closed = true;
-            stream.close();
+            in.close();
         }
     }
 }
