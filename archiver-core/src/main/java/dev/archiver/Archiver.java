@@ -74,7 +74,10 @@ public final class Archiver implements AutoCloseable {
 
     private Archiver(ArchiverConfig config) {
         this.config = requireNonNull(config, "config is null");
-        this.instanceDir = config.stagingDir().resolve(safe(config.groupId())).resolve(UUID.randomUUID().toString());
+        this.instanceDir =
+                config.stagingDir()
+                        .resolve(safe(config.groupId()))
+                        .resolve(UUID.randomUUID().toString());
     }
 
     /** An engine for a validated configuration; nothing starts until {@link #start()}. */
@@ -96,8 +99,8 @@ public final class Archiver implements AutoCloseable {
     }
 
     /**
-     * Starts the consumer threads. Cleans staging directories left by engines of the same group that
-     * are no longer running (after a crash).
+     * Starts the consumer threads. Cleans staging directories left by engines of the same group
+     * that are no longer running (after a crash).
      *
      * @throws IllegalStateException when already started or closed
      * @throws UncheckedIOException when the staging directory cannot be prepared
@@ -112,22 +115,36 @@ public final class Archiver implements AutoCloseable {
         try {
             prepareStaging();
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot prepare the staging directory " + instanceDir, e);
+            throw new UncheckedIOException(
+                    "Cannot prepare the staging directory " + instanceDir, e);
         }
         AtomicInteger uploadThread = new AtomicInteger();
-        uploads = Executors.newFixedThreadPool(config.uploadThreads(),
-                daemon(() -> "archiver-upload-" + safe(config.groupId()) + "-" + uploadThread.incrementAndGet()));
+        uploads =
+                Executors.newFixedThreadPool(
+                        config.uploadThreads(),
+                        daemon(
+                                () ->
+                                        "archiver-upload-"
+                                                + safe(config.groupId())
+                                                + "-"
+                                                + uploadThread.incrementAndGet()));
         for (int i = 0; i < config.consumerThreads(); i++) {
             String name = "archiver-" + safe(config.groupId()) + "-" + i;
-            ConsumerWorker w = new ConsumerWorker(config, config.storage(), uploads, stats, instanceDir, name);
+            ConsumerWorker w =
+                    new ConsumerWorker(config, config.storage(), uploads, stats, instanceDir, name);
             workers.add(w);
             Thread t = new Thread(w, name);
             threads.add(t);
         }
         threads.forEach(Thread::start);
-        log.info("Archiver started: group {}, topics {}, storage {}, format {}{}, {} consumer thread(s)",
-                config.groupId(), config.topicPattern() != null ? config.topicPattern() : config.topics(), config.storageRoot(),
-                config.format().name(), config.codec().extension(), config.consumerThreads());
+        log.info(
+                "Archiver started: group {}, topics {}, storage {}, format {}{}, {} consumer thread(s)",
+                config.groupId(),
+                config.topicPattern() != null ? config.topicPattern() : config.topics(),
+                config.storageRoot(),
+                config.format().name(),
+                config.codec().extension(),
+                config.consumerThreads());
     }
 
     private void prepareStaging() throws IOException {
@@ -142,7 +159,11 @@ public final class Archiver implements AutoCloseable {
             }
         }
         Files.createDirectories(instanceDir);
-        lockChannel = FileChannel.open(instanceDir.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        lockChannel =
+                FileChannel.open(
+                        instanceDir.resolve(".lock"),
+                        StandardOpenOption.CREATE,
+                        StandardOpenOption.WRITE);
         instanceLock = lockChannel.tryLock();
     }
 
@@ -210,10 +231,22 @@ public final class Archiver implements AutoCloseable {
             }
             positions.putAll(w.positions());
         }
-        return new ArchiverStats(stats.recordsConsumed.get(), stats.bytesConsumed.get(), stats.recordsArchived.get(),
-                stats.objectsUploaded.get(), stats.bytesUploaded.get(), stats.uploadFailures.get(), stats.deadLettered.get(),
-                stats.skipped.get(), stats.filtered.get(), stats.commits.get(), stats.rebalances.get(), staged, open,
-                Optional.ofNullable(oldest), Map.copyOf(positions));
+        return new ArchiverStats(
+                stats.recordsConsumed.get(),
+                stats.bytesConsumed.get(),
+                stats.recordsArchived.get(),
+                stats.objectsUploaded.get(),
+                stats.bytesUploaded.get(),
+                stats.uploadFailures.get(),
+                stats.deadLettered.get(),
+                stats.skipped.get(),
+                stats.filtered.get(),
+                stats.commits.get(),
+                stats.rebalances.get(),
+                staged,
+                open,
+                Optional.ofNullable(oldest),
+                Map.copyOf(positions));
     }
 
     /** Stops the engine in the documented order; idempotent. */
@@ -251,7 +284,9 @@ public final class Archiver implements AutoCloseable {
             log.debug("Releasing the staging lock failed: {}", e.toString());
         }
         if (!crashed && started.get()) {
-            deleteRecursively(instanceDir); // a crashed engine leaves its staging behind, as a killed process would
+            deleteRecursively(
+                    instanceDir); // a crashed engine leaves its staging behind, as a killed process
+            // would
         }
         if (config.ownsStorage()) {
             try {
@@ -280,13 +315,15 @@ public final class Archiver implements AutoCloseable {
             return;
         }
         try (var walk = Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // best effort
-                }
-            });
+            walk.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(
+                            p -> {
+                                try {
+                                    Files.deleteIfExists(p);
+                                } catch (IOException ignored) {
+                                    // best effort
+                                }
+                            });
         } catch (IOException | UncheckedIOException ignored) {
             // best effort
         }
@@ -336,7 +373,9 @@ public final class Archiver implements AutoCloseable {
             return this;
         }
 
-        public Builder storage(dev.archiver.storage.ObjectStorage storage, dev.archiver.storage.StorageLocation root) {
+        public Builder storage(
+                dev.archiver.storage.ObjectStorage storage,
+                dev.archiver.storage.StorageLocation root) {
             config.storage(storage, root);
             return this;
         }

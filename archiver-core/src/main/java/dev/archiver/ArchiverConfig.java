@@ -36,8 +36,8 @@ import java.util.regex.PatternSyntaxException;
 
 /**
  * The engine's typed, validated configuration: what to consume, how to turn records into files, and
- * where to put them. Built with {@link #builder()} (programmatic; plug-ins as objects or by name) or
- * {@link #from(Settings)} (flat keys, plug-ins by name). Every invalid value fails in {@link
+ * where to put them. Built with {@link #builder()} (programmatic; plug-ins as objects or by name)
+ * or {@link #from(Settings)} (flat keys, plug-ins by name). Every invalid value fails in {@link
  * Builder#build()} with a {@link ConfigException} naming the key.
  *
  * <p>Settings keys and defaults:
@@ -72,9 +72,12 @@ import java.util.regex.PatternSyntaxException;
  * @since 0.1
  */
 public final class ArchiverConfig {
-    public static final String DEFAULT_KEY_TEMPLATE = "{topic}/{partition_path}/{topic}-{kafka_partition}-{first_offset}{extension}";
+    public static final String DEFAULT_KEY_TEMPLATE =
+            "{topic}/{partition_path}/{topic}-{kafka_partition}-{first_offset}{extension}";
+
     /** Secor's naming: {@code <generation>_<kafkaPartition>_<firstOffset>}. */
-    public static final String SECOR_KEY_TEMPLATE = "{topic}/{partition_path}/{generation}_{kafka_partition}_{first_offset}{extension}";
+    public static final String SECOR_KEY_TEMPLATE =
+            "{topic}/{partition_path}/{generation}_{kafka_partition}_{first_offset}{extension}";
 
     private final Map<String, Object> consumerProperties;
     private final String groupId;
@@ -107,7 +110,11 @@ public final class ArchiverConfig {
     private final ArchiverListener listener;
     private final EngineHooks hooks;
 
-    private ArchiverConfig(Builder b, Map<String, Object> consumerProperties, ObjectStorage storage, boolean ownsStorage) {
+    private ArchiverConfig(
+            Builder b,
+            Map<String, Object> consumerProperties,
+            ObjectStorage storage,
+            boolean ownsStorage) {
         this.consumerProperties = Map.copyOf(consumerProperties);
         this.groupId = (String) consumerProperties.get("group.id");
         this.topics = List.copyOf(b.topics);
@@ -291,7 +298,8 @@ public final class ArchiverConfig {
         private UploadPolicy uploadPolicy;
         private OffsetTrackerProvider trackerProvider;
         private Settings trackerSettings = Settings.empty();
-        private KeyTemplate keyTemplate = KeyTemplate.parse("key.template", DEFAULT_KEY_TEMPLATE, 1);
+        private KeyTemplate keyTemplate =
+                KeyTemplate.parse("key.template", DEFAULT_KEY_TEMPLATE, 1);
         private Path stagingDir = Path.of(System.getProperty("java.io.tmpdir"), "kafka-archiver");
         private int consumerThreads = 1;
         private int uploadThreads = 4;
@@ -324,37 +332,54 @@ public final class ArchiverConfig {
             if (hasTopics) {
                 topics = s.getList("topics", List.of());
                 if (topics.isEmpty()) {
-                    throw new ConfigException("Invalid value for topics: at least one topic is required");
+                    throw new ConfigException(
+                            "Invalid value for topics: at least one topic is required");
                 }
             } else {
-                topicPattern(s.getString("topics.pattern").orElseThrow(), s.fullKey("topics.pattern"));
+                topicPattern(
+                        s.getString("topics.pattern").orElseThrow(), s.fullKey("topics.pattern"));
             }
             storageRoot = location(s.requireString("storage.uri"), s.fullKey("storage.uri"));
             storageSettings = s;
             format = plugin(FileFormatProvider.class, s, "format", "format.", "jsonl");
             codec = plugin(CodecProvider.class, s, "codec", "codec.", "none");
             parser = plugin(RecordParserProvider.class, s, "parser", "parser.", "kafka-timestamp");
-            partitioner = plugin(PartitionerProvider.class, s, "partitioner", "partitioner.", "none");
+            partitioner =
+                    plugin(PartitionerProvider.class, s, "partitioner", "partitioner.", "none");
             String policyName = s.getString("upload.policy", "standard");
-            uploadPolicy = Plugins.find(UploadPolicyProvider.class, policyName, s.fullKey("upload.policy"), classLoader)
-                    .create(s.withPrefix("upload."));
+            uploadPolicy =
+                    Plugins.find(
+                                    UploadPolicyProvider.class,
+                                    policyName,
+                                    s.fullKey("upload.policy"),
+                                    classLoader)
+                            .create(s.withPrefix("upload."));
             transformers = new ArrayList<>();
             for (String name : s.getList("transforms", List.of())) {
-                transformers.add(Plugins.find(RecordTransformerProvider.class, name, s.fullKey("transforms"), classLoader)
-                        .create(s.withPrefix("transform." + name + ".")));
+                transformers.add(
+                        Plugins.find(
+                                        RecordTransformerProvider.class,
+                                        name,
+                                        s.fullKey("transforms"),
+                                        classLoader)
+                                .create(s.withPrefix("transform." + name + ".")));
             }
             String trackerName = s.getString("offsets.tracker", "kafka");
             trackerProvider = tracker(trackerName, s.fullKey("offsets.tracker"));
             trackerSettings = s.withPrefix("offsets." + trackerName + ".");
-            keyTemplate = KeyTemplate.parse(s.fullKey("key.template"), s.getString("key.template", DEFAULT_KEY_TEMPLATE),
-                    s.getInt("key.generation", 1));
+            keyTemplate =
+                    KeyTemplate.parse(
+                            s.fullKey("key.template"),
+                            s.getString("key.template", DEFAULT_KEY_TEMPLATE),
+                            s.getInt("key.generation", 1));
             stagingDir = Path.of(s.getString("staging.dir", stagingDir.toString()));
             maxOpenFiles = s.getInt("staging.max-open-files", maxOpenFiles);
             maxStagedBytes = s.getDataSize("staging.max-bytes", maxStagedBytes);
             consumerThreads = s.getInt("consumer.threads", consumerThreads);
             uploadThreads = s.getInt("upload.threads", uploadThreads);
             pollTimeout = s.getDuration("consumer.poll-timeout", pollTimeout);
-            retryInitialBackoff = s.getDuration("upload.retry.initial-backoff", retryInitialBackoff);
+            retryInitialBackoff =
+                    s.getDuration("upload.retry.initial-backoff", retryInitialBackoff);
             retryMaxBackoff = s.getDuration("upload.retry.max-backoff", retryMaxBackoff);
             errorTolerance = s.getEnum("errors.tolerance", ErrorTolerance.class, errorTolerance);
             deadLetterPrefix = s.getString("errors.dead-letter.prefix", deadLetterPrefix);
@@ -362,20 +387,29 @@ public final class ArchiverConfig {
             return this;
         }
 
-        private <T, P extends dev.archiver.plugin.PluginProvider<T>> T plugin(Class<P> type, Settings s, String key, String prefix, String def) {
+        private <T, P extends dev.archiver.plugin.PluginProvider<T>> T plugin(
+                Class<P> type, Settings s, String key, String prefix, String def) {
             String name = s.getString(key, def);
-            return Plugins.find(type, name, s.fullKey(key), classLoader).create(s.withPrefix(prefix + name.trim() + "."));
+            return Plugins.find(type, name, s.fullKey(key), classLoader)
+                    .create(s.withPrefix(prefix + name.trim() + "."));
         }
 
         private OffsetTrackerProvider tracker(String name, String key) {
             List<String> names = new ArrayList<>();
-            for (OffsetTrackerProvider p : ServiceLoader.load(OffsetTrackerProvider.class, classLoader)) {
+            for (OffsetTrackerProvider p :
+                    ServiceLoader.load(OffsetTrackerProvider.class, classLoader)) {
                 if (p.name().equalsIgnoreCase(name.trim())) {
                     return p;
                 }
                 names.add(p.name());
             }
-            throw new ConfigException("Unknown value '" + name + "' for " + key + ": accepted values are " + String.join(", ", names));
+            throw new ConfigException(
+                    "Unknown value '"
+                            + name
+                            + "' for "
+                            + key
+                            + ": accepted values are "
+                            + String.join(", ", names));
         }
 
         private static StorageLocation location(String uri, String key) {
@@ -391,11 +425,14 @@ public final class ArchiverConfig {
                 topicPattern = Pattern.compile(regex);
                 topics = List.of();
             } catch (PatternSyntaxException e) {
-                throw new ConfigException("Invalid regular expression for " + key + ": " + e.getDescription());
+                throw new ConfigException(
+                        "Invalid regular expression for " + key + ": " + e.getDescription());
             }
         }
 
-        /** The class loader plug-ins are looked up in (default: the thread context class loader). */
+        /**
+         * The class loader plug-ins are looked up in (default: the thread context class loader).
+         */
         public Builder classLoader(ClassLoader cl) {
             this.classLoader = requireNonNull(cl, "classLoader is null");
             return this;
@@ -411,9 +448,13 @@ public final class ArchiverConfig {
             return this;
         }
 
-        /** Any KafkaConsumer property; {@code enable.auto.commit=true} is rejected by {@link #build()}. */
+        /**
+         * Any KafkaConsumer property; {@code enable.auto.commit=true} is rejected by {@link
+         * #build()}.
+         */
         public Builder consumerProperty(String key, Object value) {
-            consumerProperties.put(requireNonNull(key, "key is null"), requireNonNull(value, "value is null"));
+            consumerProperties.put(
+                    requireNonNull(key, "key is null"), requireNonNull(value, "value is null"));
             return this;
         }
 
@@ -429,14 +470,19 @@ public final class ArchiverConfig {
             return this;
         }
 
-        /** The archive root as a URI; the storage is created through ServiceLoader from its scheme. */
+        /**
+         * The archive root as a URI; the storage is created through ServiceLoader from its scheme.
+         */
         public Builder storage(String uri) {
             this.storageRoot = location(requireNonNull(uri, "uri is null"), "storage.uri");
             this.storage = null;
             return this;
         }
 
-        /** A ready-made storage (owned by the caller, not closed by the engine) and the archive root in it. */
+        /**
+         * A ready-made storage (owned by the caller, not closed by the engine) and the archive root
+         * in it.
+         */
         public Builder storage(ObjectStorage storage, StorageLocation root) {
             this.storage = requireNonNull(storage, "storage is null");
             this.storageRoot = requireNonNull(root, "root is null");
@@ -449,7 +495,9 @@ public final class ArchiverConfig {
         }
 
         public Builder parser(String name) {
-            this.parser = Plugins.find(RecordParserProvider.class, name, "parser", classLoader).create(Settings.empty());
+            this.parser =
+                    Plugins.find(RecordParserProvider.class, name, "parser", classLoader)
+                            .create(Settings.empty());
             return this;
         }
 
@@ -463,10 +511,16 @@ public final class ArchiverConfig {
             return this;
         }
 
-        /** A built-in or plug-in partitioner by name, with its settings (keys without the {@code partitioner.NAME.} prefix). */
+        /**
+         * A built-in or plug-in partitioner by name, with its settings (keys without the {@code
+         * partitioner.NAME.} prefix).
+         */
         public Builder partitioner(String name, Map<String, String> settings) {
-            this.partitioner = Plugins.find(PartitionerProvider.class, name, "partitioner", classLoader)
-                    .create(Settings.of(prefixed("partitioner." + name + ".", settings)).withPrefix("partitioner." + name + "."));
+            this.partitioner =
+                    Plugins.find(PartitionerProvider.class, name, "partitioner", classLoader)
+                            .create(
+                                    Settings.of(prefixed("partitioner." + name + ".", settings))
+                                            .withPrefix("partitioner." + name + "."));
             return this;
         }
 
@@ -476,7 +530,9 @@ public final class ArchiverConfig {
         }
 
         public Builder format(String name) {
-            this.format = Plugins.find(FileFormatProvider.class, name, "format", classLoader).create(Settings.empty());
+            this.format =
+                    Plugins.find(FileFormatProvider.class, name, "format", classLoader)
+                            .create(Settings.empty());
             return this;
         }
 
@@ -486,7 +542,9 @@ public final class ArchiverConfig {
         }
 
         public Builder codec(String name) {
-            this.codec = Plugins.find(CodecProvider.class, name, "codec", classLoader).create(Settings.empty());
+            this.codec =
+                    Plugins.find(CodecProvider.class, name, "codec", classLoader)
+                            .create(Settings.empty());
             return this;
         }
 
@@ -495,16 +553,22 @@ public final class ArchiverConfig {
             return this;
         }
 
-        /** The offset tracker by name ({@code kafka}, {@code zookeeper}) with its settings (keys without {@code offsets.NAME.}). */
+        /**
+         * The offset tracker by name ({@code kafka}, {@code zookeeper}) with its settings (keys
+         * without {@code offsets.NAME.}).
+         */
         public Builder offsetTracker(String name, Map<String, String> settings) {
             this.trackerProvider = tracker(name, "offsets.tracker");
-            this.trackerSettings = Settings.of(prefixed("offsets." + name + ".", settings)).withPrefix("offsets." + name + ".");
+            this.trackerSettings =
+                    Settings.of(prefixed("offsets." + name + ".", settings))
+                            .withPrefix("offsets." + name + ".");
             return this;
         }
 
         /** A key template such as {@value ArchiverConfig#DEFAULT_KEY_TEMPLATE}. */
         public Builder keyTemplate(String template) {
-            this.keyTemplate = KeyTemplate.parse("key.template", template, keyTemplate.generation());
+            this.keyTemplate =
+                    KeyTemplate.parse("key.template", template, keyTemplate.generation());
             return this;
         }
 
@@ -577,14 +641,17 @@ public final class ArchiverConfig {
         }
 
         /**
-         * Validates and freezes the configuration; creates the storage from its URI when none was given.
+         * Validates and freezes the configuration; creates the storage from its URI when none was
+         * given.
          *
          * @throws ConfigException naming the key of the first problem
          */
         public ArchiverConfig build() {
             Map<String, Object> props = new LinkedHashMap<>(consumerProperties);
-            if (props.get("bootstrap.servers") == null || props.get("bootstrap.servers").toString().isBlank()) {
-                throw new ConfigException("Missing required setting kafka.consumer.bootstrap.servers");
+            if (props.get("bootstrap.servers") == null
+                    || props.get("bootstrap.servers").toString().isBlank()) {
+                throw new ConfigException(
+                        "Missing required setting kafka.consumer.bootstrap.servers");
             }
             if (props.get("group.id") == null || props.get("group.id").toString().isBlank()) {
                 throw new ConfigException("Missing required setting kafka.consumer.group.id");
@@ -592,12 +659,18 @@ public final class ArchiverConfig {
             props.put("group.id", props.get("group.id").toString());
             Object autoCommit = props.get("enable.auto.commit");
             if (autoCommit != null && !autoCommit.toString().trim().equalsIgnoreCase("false")) {
-                throw new ConfigException("Invalid value '" + autoCommit + "' for kafka.consumer.enable.auto.commit: "
-                        + "the archiver commits offsets itself after uploads; accepted value is false (or leave it unset)");
+                throw new ConfigException(
+                        "Invalid value '"
+                                + autoCommit
+                                + "' for kafka.consumer.enable.auto.commit: "
+                                + "the archiver commits offsets itself after uploads; accepted value is false (or leave it unset)");
             }
             for (String forbidden : List.of("key.deserializer", "value.deserializer")) {
                 if (props.containsKey(forbidden)) {
-                    throw new ConfigException("Setting kafka.consumer." + forbidden + " is not allowed: the archiver reads raw bytes");
+                    throw new ConfigException(
+                            "Setting kafka.consumer."
+                                    + forbidden
+                                    + " is not allowed: the archiver reads raw bytes");
                 }
             }
             props.put("enable.auto.commit", "false");
@@ -610,20 +683,37 @@ public final class ArchiverConfig {
                 throw new ConfigException("Missing required setting storage.uri");
             }
             if (format == null) {
-                format = Plugins.find(FileFormatProvider.class, "jsonl", "format", classLoader).create(Settings.empty());
+                format =
+                        Plugins.find(FileFormatProvider.class, "jsonl", "format", classLoader)
+                                .create(Settings.empty());
             }
             if (codec == null) {
-                codec = Plugins.find(CodecProvider.class, "none", "codec", classLoader).create(Settings.empty());
+                codec =
+                        Plugins.find(CodecProvider.class, "none", "codec", classLoader)
+                                .create(Settings.empty());
             }
             if (parser == null) {
-                parser = Plugins.find(RecordParserProvider.class, "kafka-timestamp", "parser", classLoader).create(Settings.empty());
+                parser =
+                        Plugins.find(
+                                        RecordParserProvider.class,
+                                        "kafka-timestamp",
+                                        "parser",
+                                        classLoader)
+                                .create(Settings.empty());
             }
             if (partitioner == null) {
-                partitioner = Plugins.find(PartitionerProvider.class, "none", "partitioner", classLoader).create(Settings.empty());
+                partitioner =
+                        Plugins.find(PartitionerProvider.class, "none", "partitioner", classLoader)
+                                .create(Settings.empty());
             }
             if (uploadPolicy == null) {
-                uploadPolicy = Plugins.find(UploadPolicyProvider.class, "standard", "upload.policy", classLoader)
-                        .create(Settings.empty());
+                uploadPolicy =
+                        Plugins.find(
+                                        UploadPolicyProvider.class,
+                                        "standard",
+                                        "upload.policy",
+                                        classLoader)
+                                .create(Settings.empty());
             }
             if (trackerProvider == null) {
                 trackerProvider = tracker("kafka", "offsets.tracker");
@@ -635,11 +725,16 @@ public final class ArchiverConfig {
             positive("consumer.poll-timeout", pollTimeout.toMillis());
             positive("upload.retry.initial-backoff", retryInitialBackoff.toMillis());
             if (retryMaxBackoff.compareTo(retryInitialBackoff) < 0) {
-                throw new ConfigException("Invalid value for upload.retry.max-backoff: must be at least upload.retry.initial-backoff ("
-                        + retryInitialBackoff + ")");
+                throw new ConfigException(
+                        "Invalid value for upload.retry.max-backoff: must be at least upload.retry.initial-backoff ("
+                                + retryInitialBackoff
+                                + ")");
             }
             if (deadLetterPrefix.isBlank() || deadLetterPrefix.startsWith("/")) {
-                throw new ConfigException("Invalid value '" + deadLetterPrefix + "' for errors.dead-letter.prefix: expected a relative path");
+                throw new ConfigException(
+                        "Invalid value '"
+                                + deadLetterPrefix
+                                + "' for errors.dead-letter.prefix: expected a relative path");
             }
             ObjectStorage store = storage;
             boolean owns = false;
@@ -657,8 +752,11 @@ public final class ArchiverConfig {
                             // the configuration is rejected anyway
                         }
                     }
-                    throw new ConfigException("Unknown setting" + (unknown.size() > 1 ? "s " : " ") + String.join(", ", unknown)
-                            + KeySuggestions.suggest(unknown.iterator().next()));
+                    throw new ConfigException(
+                            "Unknown setting"
+                                    + (unknown.size() > 1 ? "s " : " ")
+                                    + String.join(", ", unknown)
+                                    + KeySuggestions.suggest(unknown.iterator().next()));
                 }
             }
             return new ArchiverConfig(this, props, store, owns);
@@ -666,7 +764,8 @@ public final class ArchiverConfig {
 
         private static void positive(String key, long value) {
             if (value <= 0) {
-                throw new ConfigException("Invalid value " + value + " for " + key + ": must be positive");
+                throw new ConfigException(
+                        "Invalid value " + value + " for " + key + ": must be positive");
             }
         }
     }

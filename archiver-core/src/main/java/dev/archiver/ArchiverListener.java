@@ -25,14 +25,25 @@ public interface ArchiverListener {
     default void skipped(TopicPartitionId partition, long offset, boolean byTransformer) {}
 
     /** One object was uploaded. */
-    default void objectUploaded(TopicPartitionId partition, StorageLocation location, long records, long bytes, Duration latency) {}
+    default void objectUploaded(
+            TopicPartitionId partition,
+            StorageLocation location,
+            long records,
+            long bytes,
+            Duration latency) {}
 
     /** An upload attempt failed; it is retried after {@code backoff}. */
-    default void uploadFailed(TopicPartitionId partition, StorageLocation location, Throwable error, int attempt, Duration backoff) {}
+    default void uploadFailed(
+            TopicPartitionId partition,
+            StorageLocation location,
+            Throwable error,
+            int attempt,
+            Duration backoff) {}
 
     /** Offsets were committed for a partition. */
     default void committed(TopicPartitionId partition, long nextOffset) {}
 
     /** Partitions were assigned to or revoked from this engine. */
-    default void rebalanced(Collection<TopicPartitionId> assigned, Collection<TopicPartitionId> revoked) {}
+    default void rebalanced(
+            Collection<TopicPartitionId> assigned, Collection<TopicPartitionId> revoked) {}
 }

@@ -4,11 +4,35 @@ import java.util.List;
 
 /** "Did you mean" hints for misspelled setting keys. */
 final class KeySuggestions {
-    static final List<String> KNOWN = List.of("topics", "topics.pattern", "storage.uri", "format", "codec", "parser", "transforms",
-            "partitioner", "upload.policy", "upload.max-file-size", "upload.max-records", "upload.max-file-age", "upload.interval",
-            "upload.threads", "upload.retry.initial-backoff", "upload.retry.max-backoff", "key.template", "key.generation",
-            "staging.dir", "staging.max-open-files", "staging.max-bytes", "consumer.threads", "consumer.poll-timeout",
-            "errors.tolerance", "errors.dead-letter.prefix", "offsets.tracker", "shutdown.timeout");
+    static final List<String> KNOWN =
+            List.of(
+                    "topics",
+                    "topics.pattern",
+                    "storage.uri",
+                    "format",
+                    "codec",
+                    "parser",
+                    "transforms",
+                    "partitioner",
+                    "upload.policy",
+                    "upload.max-file-size",
+                    "upload.max-records",
+                    "upload.max-file-age",
+                    "upload.interval",
+                    "upload.threads",
+                    "upload.retry.initial-backoff",
+                    "upload.retry.max-backoff",
+                    "key.template",
+                    "key.generation",
+                    "staging.dir",
+                    "staging.max-open-files",
+                    "staging.max-bytes",
+                    "consumer.threads",
+                    "consumer.poll-timeout",
+                    "errors.tolerance",
+                    "errors.dead-letter.prefix",
+                    "offsets.tracker",
+                    "shutdown.timeout");
 
     private KeySuggestions() {}
 
@@ -23,7 +47,9 @@ final class KeySuggestions {
                 best = k;
             }
         }
-        return best != null && bestDistance <= Math.max(2, key.length() / 4) ? " (did you mean " + best + "?)" : "";
+        return best != null && bestDistance <= Math.max(2, key.length() / 4)
+                ? " (did you mean " + best + "?)"
+                : "";
     }
 
     static int distance(String a, String b) {

@@ -18,7 +18,12 @@ final class Batch {
         ABANDONED
     }
 
-    record SealedFile(Path localFile, StorageLocation target, UploadOptions options, long records, long bytes) {}
+    record SealedFile(
+            Path localFile,
+            StorageLocation target,
+            UploadOptions options,
+            long records,
+            long bytes) {}
 
     final TopicPartitionId partition;
     final List<SealedFile> files;
@@ -27,6 +32,7 @@ final class Batch {
     final long expectedCommitted;
     final int ownerEpoch;
     final String ownerId;
+
     /** Cleared when the partition is revoked: the upload stops at the next file. */
     final AtomicBoolean owned = new AtomicBoolean(true);
 
@@ -34,11 +40,18 @@ final class Batch {
     volatile Throwable failure;
     volatile Future<?> future;
     volatile OffsetTracker.PartitionLock lock = OffsetTracker.PartitionLock.NONE;
+
     /** Set after a failed commit, to retry it without re-uploading. */
     long commitRetryAtMillis;
 
-    Batch(TopicPartitionId partition, List<SealedFile> files, long firstOffset, long nextOffset, long expectedCommitted,
-            int ownerEpoch, String ownerId) {
+    Batch(
+            TopicPartitionId partition,
+            List<SealedFile> files,
+            long firstOffset,
+            long nextOffset,
+            long expectedCommitted,
+            int ownerEpoch,
+            String ownerId) {
         this.partition = partition;
         this.files = List.copyOf(files);
         this.firstOffset = firstOffset;
@@ -64,6 +77,13 @@ final class Batch {
 
     @Override
     public String toString() {
-        return partition + "[" + firstOffset + ".." + nextOffset + "), " + files.size() + " file(s)";
+        return partition
+                + "["
+                + firstOffset
+                + ".."
+                + nextOffset
+                + "), "
+                + files.size()
+                + " file(s)";
     }
 }

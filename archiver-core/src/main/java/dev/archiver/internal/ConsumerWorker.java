@@ -3,7 +3,6 @@ package dev.archiver.internal;
 import dev.archiver.ArchiverConfig;
 import dev.archiver.ArchiverListener;
 import dev.archiver.EngineHooks;
-import dev.archiver.ErrorTolerance;
 import dev.archiver.offset.OffsetTracker;
 import dev.archiver.offset.OwnershipLostException;
 import dev.archiver.parse.ParsedRecord;
@@ -57,9 +56,9 @@ import org.slf4j.LoggerFactory;
  * the partition states need no locking.
  *
  * <p>Exactly-once rests on four rules kept here (DESIGN.md): one open file per (topic-partition,
- * output partition); seal all of a partition's files together, upload all, then commit the
- * consumer position taken at sealing time; at most one batch in flight per partition; on
- * assignment, discard staging and resume from the committed offset.
+ * output partition); seal all of a partition's files together, upload all, then commit the consumer
+ * position taken at sealing time; at most one batch in flight per partition; on assignment, discard
+ * staging and resume from the committed offset.
  */
 public final class ConsumerWorker implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(ConsumerWorker.class);
@@ -88,7 +87,12 @@ public final class ConsumerWorker implements Runnable {
     private volatile Map<TopicPartitionId, Long> positions = Map.of();
     private boolean paused;
 
-    public ConsumerWorker(ArchiverConfig config, ObjectStorage storage, ExecutorService uploads, EngineStats stats, Path stagingRoot,
+    public ConsumerWorker(
+            ArchiverConfig config,
+            ObjectStorage storage,
+            ExecutorService uploads,
+            EngineStats stats,
+            Path stagingRoot,
             String name) {
         this.config = config;
         this.storage = storage;
@@ -105,7 +109,9 @@ public final class ConsumerWorker implements Runnable {
         this.consumer = new KafkaConsumer<>(props);
         OffsetTracker t;
         try {
-            t = config.trackerProvider().create(config.trackerSettings(), config.groupId(), consumer);
+            t =
+                    config.trackerProvider()
+                            .create(config.trackerSettings(), config.groupId(), consumer);
         } catch (RuntimeException e) {
             consumer.close(Duration.ZERO);
             throw e;
@@ -190,22 +196,23 @@ public final class ConsumerWorker implements Runnable {
     }
 
     private void subscribe() {
-        ConsumerRebalanceListener rebalance = new ConsumerRebalanceListener() {
-            @Override
-            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-                revoke(partitions, true);
-            }
+        ConsumerRebalanceListener rebalance =
+                new ConsumerRebalanceListener() {
+                    @Override
+                    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                        revoke(partitions, true);
+                    }
 
-            @Override
-            public void onPartitionsLost(Collection<TopicPartition> partitions) {
-                revoke(partitions, false);
-            }
+                    @Override
+                    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+                        revoke(partitions, false);
+                    }
 
-            @Override
-            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-                assign(partitions);
-            }
-        };
+                    @Override
+                    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                        assign(partitions);
+                    }
+                };
         if (config.topicPattern() != null) {
             consumer.subscribe(config.topicPattern(), rebalance);
         } else {
@@ -246,7 +253,11 @@ public final class ConsumerWorker implements Runnable {
                 if (attempt >= 5) {
                     throw new UncheckedIOException("Cannot read committed offsets of " + ids, e);
                 }
-                log.warn("{}: reading committed offsets failed (attempt {}): {}", name, attempt, e.getMessage());
+                log.warn(
+                        "{}: reading committed offsets failed (attempt {}): {}",
+                        name,
+                        attempt,
+                        e.getMessage());
                 sleep(backoff);
                 backoff = min(backoff.multipliedBy(2), config.retryMaxBackoff());
             }
@@ -260,8 +271,14 @@ public final class ConsumerWorker implements Runnable {
         stats.rebalances.incrementAndGet();
         if (stillOwned) {
             // finish what is in flight for these partitions, so the next owner does not replay it
-            long deadline = System.nanoTime() + Math.min(config.shutdownTimeout().toNanos(), TimeUnit.SECONDS.toNanos(20));
-            while (partitions.stream().map(states::get).anyMatch(s -> s != null && s.inFlight != null)
+            long deadline =
+                    System.nanoTime()
+                            + Math.min(
+                                    config.shutdownTimeout().toNanos(),
+                                    TimeUnit.SECONDS.toNanos(20));
+            while (partitions.stream()
+                            .map(states::get)
+                            .anyMatch(s -> s != null && s.inFlight != null)
                     && System.nanoTime() < deadline) {
                 awaitCompletion(deadline);
                 processCompletions();
@@ -328,7 +345,8 @@ public final class ConsumerWorker implements Runnable {
         }
     }
 
-    private void handle(PartitionState state, ArchiveRecord record, Instant now) throws IOException {
+    private void handle(PartitionState state, ArchiveRecord record, Instant now)
+            throws IOException {
         ParsedRecord parsed;
         PartitionPath path;
         try {
@@ -349,25 +367,42 @@ public final class ConsumerWorker implements Runnable {
         }
         OpenFile file = state.open.get(path);
         if (file == null) {
-            file = OpenFile.create(path, newStagingFile(state), now, config.format(), config.codec());
+            file =
+                    OpenFile.create(
+                            path, newStagingFile(state), now, config.format(), config.codec());
             state.open.put(path, file);
         }
         file.write(parsed);
     }
 
-    private void badRecord(PartitionState state, ArchiveRecord record, RuntimeException e, Instant now) throws IOException {
+    private void badRecord(
+            PartitionState state, ArchiveRecord record, RuntimeException e, Instant now)
+            throws IOException {
         String error = e.getClass().getSimpleName() + ": " + e.getMessage();
         switch (config.errorTolerance()) {
-            case FAIL -> throw new IllegalStateException("Bad record at " + state.partition + "@" + record.offset()
-                    + " and errors.tolerance=fail: " + e.getClass().getSimpleName(), e);
+            case FAIL ->
+                    throw new IllegalStateException(
+                            "Bad record at "
+                                    + state.partition
+                                    + "@"
+                                    + record.offset()
+                                    + " and errors.tolerance=fail: "
+                                    + e.getClass().getSimpleName(),
+                            e);
             case SKIP -> {
                 stats.skipped.incrementAndGet();
-                log.warn("{}: skipped bad record {}@{}: {}", name, state.partition, record.offset(), e.getClass().getSimpleName());
+                log.warn(
+                        "{}: skipped bad record {}@{}: {}",
+                        name,
+                        state.partition,
+                        record.offset(),
+                        e.getClass().getSimpleName());
                 safely(() -> listener.skipped(state.partition, record.offset(), false));
             }
             case DEAD_LETTER -> {
                 if (state.deadLetter == null) {
-                    state.deadLetter = OpenFile.createDeadLetter(newStagingFile(state), now, config.codec());
+                    state.deadLetter =
+                            OpenFile.createDeadLetter(newStagingFile(state), now, config.codec());
                 }
                 state.deadLetter.writeDeadLetter(record, error);
                 stats.deadLettered.incrementAndGet();
@@ -386,12 +421,21 @@ public final class ConsumerWorker implements Runnable {
         for (Header h : r.headers()) {
             headers.add(new RecordHeader(h.key(), h.value()));
         }
-        TimestampType type = switch (r.timestampType()) {
-            case CREATE_TIME -> TimestampType.CREATE_TIME;
-            case LOG_APPEND_TIME -> TimestampType.LOG_APPEND_TIME;
-            default -> TimestampType.NO_TIMESTAMP;
-        };
-        return new ArchiveRecord(r.topic(), r.partition(), r.offset(), r.timestamp(), type, r.key(), r.value(), headers);
+        TimestampType type =
+                switch (r.timestampType()) {
+                    case CREATE_TIME -> TimestampType.CREATE_TIME;
+                    case LOG_APPEND_TIME -> TimestampType.LOG_APPEND_TIME;
+                    default -> TimestampType.NO_TIMESTAMP;
+                };
+        return new ArchiveRecord(
+                r.topic(),
+                r.partition(),
+                r.offset(),
+                r.timestamp(),
+                type,
+                r.key(),
+                r.value(),
+                headers);
     }
 
     // ---- sealing ----
@@ -412,7 +456,10 @@ public final class ConsumerWorker implements Runnable {
         }
     }
 
-    /** Moves the committed offset past records that produced no file (filtered, skipped, transaction markers). */
+    /**
+     * Moves the committed offset past records that produced no file (filtered, skipped, transaction
+     * markers).
+     */
     private void commitIdle(TopicPartition tp, PartitionState s, Instant now) {
         if (now.toEpochMilli() - s.lastIdleCommitMillis < IDLE_COMMIT_INTERVAL.toMillis()) {
             return;
@@ -439,8 +486,14 @@ public final class ConsumerWorker implements Runnable {
         long first = Long.MAX_VALUE;
         for (OpenFile f : s.files()) {
             f.finish();
-            String key = config.keyTemplate().render(s.partition.topic(), f.path, s.partition.partition(), f.firstOffset,
-                    f.deadLetter ? ".jsonl" + config.codec().extension() : ext);
+            String key =
+                    config.keyTemplate()
+                            .render(
+                                    s.partition.topic(),
+                                    f.path,
+                                    s.partition.partition(),
+                                    f.firstOffset,
+                                    f.deadLetter ? ".jsonl" + config.codec().extension() : ext);
             if (f.deadLetter) {
                 key = config.deadLetterPrefix() + "/" + key;
             }
@@ -456,12 +509,26 @@ public final class ConsumerWorker implements Runnable {
             meta.put("archiver-format", f.deadLetter ? "jsonl" : config.format().name());
             meta.put("archiver-owner-epoch", Integer.toString(epoch));
             meta.put("archiver-owner", asciiOnly(ownerId));
-            files.add(new Batch.SealedFile(f.localFile, target, new UploadOptions(meta, Precondition.none()), f.records, f.bytes()));
+            files.add(
+                    new Batch.SealedFile(
+                            f.localFile,
+                            target,
+                            new UploadOptions(meta, Precondition.none()),
+                            f.records,
+                            f.bytes()));
             first = Math.min(first, f.firstOffset);
         }
         s.open.clear();
         s.deadLetter = null;
-        Batch batch = new Batch(s.partition, files, first, nextOffset, s.committed, epoch, asciiOnly(ownerId));
+        Batch batch =
+                new Batch(
+                        s.partition,
+                        files,
+                        first,
+                        nextOffset,
+                        s.committed,
+                        epoch,
+                        asciiOnly(ownerId));
         s.inFlight = batch;
         batch.future = uploads.submit(() -> upload(batch));
     }
@@ -471,18 +538,24 @@ public final class ConsumerWorker implements Runnable {
     }
 
     private void enforceBounds() throws IOException {
-        while (totalStagedBytes() > config.maxStagedBytes() || totalOpenFiles() > config.maxOpenFiles()) {
+        while (totalStagedBytes() > config.maxStagedBytes()
+                || totalOpenFiles() > config.maxOpenFiles()) {
             Map.Entry<TopicPartition, PartitionState> oldest = null;
             for (Map.Entry<TopicPartition, PartitionState> e : states.entrySet()) {
                 PartitionState s = e.getValue();
-                if (s.inFlight == null && s.hasData()
-                        && (oldest == null || s.oldestCreatedAt().isBefore(oldest.getValue().oldestCreatedAt()))) {
+                if (s.inFlight == null
+                        && s.hasData()
+                        && (oldest == null
+                                || s.oldestCreatedAt()
+                                        .isBefore(oldest.getValue().oldestCreatedAt()))) {
                     oldest = e;
                 }
             }
             if (oldest == null) {
                 if (!paused) {
-                    log.info("{}: staging is full and every partition has a batch in flight; pausing consumption", name);
+                    log.info(
+                            "{}: staging is full and every partition has a batch in flight; pausing consumption",
+                            name);
                     consumer.pause(consumer.assignment());
                     paused = true;
                 }
@@ -558,7 +631,14 @@ public final class ConsumerWorker implements Runnable {
                         Duration latency = Duration.ofNanos(System.nanoTime() - start);
                         stats.objectsUploaded.incrementAndGet();
                         stats.bytesUploaded.addAndGet(f.bytes());
-                        safely(() -> listener.objectUploaded(batch.partition, f.target(), f.records(), f.bytes(), latency));
+                        safely(
+                                () ->
+                                        listener.objectUploaded(
+                                                batch.partition,
+                                                f.target(),
+                                                f.records(),
+                                                f.bytes(),
+                                                latency));
                     }
                     batch.result = Batch.Result.UPLOADED;
                     return;
@@ -573,7 +653,13 @@ public final class ConsumerWorker implements Runnable {
                     boolean retryable = !(e instanceof StorageException se) || se.retryable();
                     Duration wait = retryable ? backoff : config.retryMaxBackoff();
                     StorageLocation failed = current;
-                    log.warn("{}: uploading {} failed (attempt {}, retrying in {}): {}", name, failed, attempt, wait, e.getMessage());
+                    log.warn(
+                            "{}: uploading {} failed (attempt {}, retrying in {}): {}",
+                            name,
+                            failed,
+                            attempt,
+                            wait,
+                            e.getMessage());
                     safely(() -> listener.uploadFailed(batch.partition, failed, e, 0, wait));
                     if (!sleepInterruptibly(wait)) {
                         batch.result = Batch.Result.ABANDONED;
@@ -612,25 +698,52 @@ public final class ConsumerWorker implements Runnable {
             return;
         }
         try {
-            storage.upload(f.localFile(), f.target(), f.options().withPrecondition(Precondition.ifNoneMatch()));
+            storage.upload(
+                    f.localFile(),
+                    f.target(),
+                    f.options().withPrecondition(Precondition.ifNoneMatch()));
         } catch (PreconditionFailedException exists) {
             Optional<ObjectInfo> current = storage.stat(f.target());
             if (current.isEmpty()) {
-                throw new StorageException("Object " + f.target() + " vanished during a conditional upload; retrying", true, exists);
+                throw new StorageException(
+                        "Object " + f.target() + " vanished during a conditional upload; retrying",
+                        true,
+                        exists);
             }
             Map<String, String> meta = current.get().metadata();
             String epoch = meta.get("archiver-owner-epoch");
             if (epoch != null) {
                 int existingEpoch = parseIntOr(epoch, -1);
-                boolean mine = existingEpoch == batch.ownerEpoch && batch.ownerId.equals(meta.get("archiver-owner"));
-                if (existingEpoch > batch.ownerEpoch || (existingEpoch == batch.ownerEpoch && !mine)) {
-                    throw new OwnershipLostException(f.target() + " was written by a newer owner of " + batch.partition
-                            + " (epoch " + existingEpoch + " >= " + batch.ownerEpoch + ")");
+                boolean mine =
+                        existingEpoch == batch.ownerEpoch
+                                && batch.ownerId.equals(meta.get("archiver-owner"));
+                if (existingEpoch > batch.ownerEpoch
+                        || (existingEpoch == batch.ownerEpoch && !mine)) {
+                    throw new OwnershipLostException(
+                            f.target()
+                                    + " was written by a newer owner of "
+                                    + batch.partition
+                                    + " (epoch "
+                                    + existingEpoch
+                                    + " >= "
+                                    + batch.ownerEpoch
+                                    + ")");
                 }
             }
-            String etag = current.get().etag().orElseThrow(
-                    () -> new StorageException("No version tag for " + f.target() + "; cannot replace it safely", false));
-            storage.upload(f.localFile(), f.target(), f.options().withPrecondition(Precondition.ifMatch(etag)));
+            String etag =
+                    current.get()
+                            .etag()
+                            .orElseThrow(
+                                    () ->
+                                            new StorageException(
+                                                    "No version tag for "
+                                                            + f.target()
+                                                            + "; cannot replace it safely",
+                                                    false));
+            storage.upload(
+                    f.localFile(),
+                    f.target(),
+                    f.options().withPrecondition(Precondition.ifMatch(etag)));
         }
     }
 
@@ -646,7 +759,9 @@ public final class ConsumerWorker implements Runnable {
 
     private void processCompletions() {
         if (crashed) {
-            throw failure instanceof EngineHooks.SimulatedCrash c ? c : new EngineHooks.SimulatedCrash("upload thread crashed");
+            throw failure instanceof EngineHooks.SimulatedCrash c
+                    ? c
+                    : new EngineHooks.SimulatedCrash("upload thread crashed");
         }
         Batch b;
         while ((b = completions.poll()) != null) {
@@ -654,7 +769,8 @@ public final class ConsumerWorker implements Runnable {
         }
         for (var it = pendingCommits.iterator(); it.hasNext(); ) {
             Batch batch = it.next();
-            TopicPartition tp = new TopicPartition(batch.partition.topic(), batch.partition.partition());
+            TopicPartition tp =
+                    new TopicPartition(batch.partition.topic(), batch.partition.partition());
             PartitionState s = states.get(tp);
             if (s == null || s.inFlight != batch) {
                 it.remove();
@@ -675,8 +791,14 @@ public final class ConsumerWorker implements Runnable {
                         ownershipLost(tp, s, e);
                         continue;
                     } catch (IOException e) {
-                        log.warn("{}: committing {} failed, retrying: {}", name, batch, e.getMessage());
-                        batch.commitRetryAtMillis = System.currentTimeMillis() + config.retryInitialBackoff().toMillis();
+                        log.warn(
+                                "{}: committing {} failed, retrying: {}",
+                                name,
+                                batch,
+                                e.getMessage());
+                        batch.commitRetryAtMillis =
+                                System.currentTimeMillis()
+                                        + config.retryInitialBackoff().toMillis();
                         continue;
                     }
                     it.remove();
@@ -698,18 +820,24 @@ public final class ConsumerWorker implements Runnable {
                     batch.deleteLocalFiles();
                     s.inFlight = null;
                     if (running) {
-                        // an upload gave up (e.g. a non-retryable local error): replay from the last commit
+                        // an upload gave up (e.g. a non-retryable local error): replay from the
+                        // last commit
                         rewind(tp, s);
                     }
                 }
-                case PENDING -> { }
+                case PENDING -> {}
             }
         }
     }
 
-    /** This consumer may have been fenced: drop staged data and replay from the committed offset. */
+    /**
+     * This consumer may have been fenced: drop staged data and replay from the committed offset.
+     */
     private void ownershipLost(TopicPartition tp, PartitionState s, Throwable cause) {
-        log.warn("{}: lost ownership of {}; replaying from the committed offset: {}", name, s.partition,
+        log.warn(
+                "{}: lost ownership of {}; replaying from the committed offset: {}",
+                name,
+                s.partition,
                 cause == null ? "" : cause.getMessage());
         if (s.inFlight != null) {
             abandon(s.inFlight);
@@ -733,7 +861,11 @@ public final class ConsumerWorker implements Runnable {
             }
         } catch (IOException e) {
             // the next rebalance or the next failure retries; staged data is gone either way
-            log.warn("{}: cannot read the committed offset of {}: {}", name, s.partition, e.getMessage());
+            log.warn(
+                    "{}: cannot read the committed offset of {}: {}",
+                    name,
+                    s.partition,
+                    e.getMessage());
             if (s.committed >= 0) {
                 consumer.seek(tp, s.committed);
             }
@@ -755,16 +887,23 @@ public final class ConsumerWorker implements Runnable {
         }
     }
 
-    /** On stop: let in-flight uploads finish and commit them, within the shutdown timeout; discard the rest. */
+    /**
+     * On stop: let in-flight uploads finish and commit them, within the shutdown timeout; discard
+     * the rest.
+     */
     private void drain() {
         long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
-        while (states.values().stream().anyMatch(s -> s.inFlight != null) && System.nanoTime() < deadline) {
+        while (states.values().stream().anyMatch(s -> s.inFlight != null)
+                && System.nanoTime() < deadline) {
             awaitCompletion(deadline);
             processCompletions();
         }
         for (PartitionState s : states.values()) {
             if (s.inFlight != null) {
-                log.warn("{}: shutdown timeout: the batch {} was not committed and will be replayed", name, s.inFlight);
+                log.warn(
+                        "{}: shutdown timeout: the batch {} was not committed and will be replayed",
+                        name,
+                        s.inFlight);
                 abandon(s.inFlight);
             }
             s.discardOpenFiles();
@@ -814,13 +953,15 @@ public final class ConsumerWorker implements Runnable {
             return;
         }
         try (var walk = Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // best effort
-                }
-            });
+            walk.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(
+                            p -> {
+                                try {
+                                    Files.deleteIfExists(p);
+                                } catch (IOException ignored) {
+                                    // best effort
+                                }
+                            });
         } catch (IOException | UncheckedIOException ignored) {
             // best effort: staging is cleaned again on the next assignment
         }

@@ -9,8 +9,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 
 /**
- * Writes dead-letter files: the {@code jsonl} layout (lossless, readable by the jsonl reader) with an
- * extra {@code error} field per line.
+ * Writes dead-letter files: the {@code jsonl} layout (lossless, readable by the jsonl reader) with
+ * an extra {@code error} field per line.
  */
 final class DeadLetterWriter implements AutoCloseable {
     private static final JsonFactory JSON = new JsonFactory();

@@ -14,7 +14,14 @@ import java.util.Set;
  * segment behind.
  */
 public final class KeyTemplate {
-    static final Set<String> TOKENS = Set.of("topic", "partition_path", "kafka_partition", "first_offset", "generation", "extension");
+    static final Set<String> TOKENS =
+            Set.of(
+                    "topic",
+                    "partition_path",
+                    "kafka_partition",
+                    "first_offset",
+                    "generation",
+                    "extension");
 
     private final String template;
     private final List<Object> parts; // String literal or Token
@@ -44,7 +51,8 @@ public final class KeyTemplate {
             throw new ConfigException("Missing value for " + key);
         }
         if (generation < 0) {
-            throw new ConfigException("Invalid value " + generation + " for key.generation: must not be negative");
+            throw new ConfigException(
+                    "Invalid value " + generation + " for key.generation: must not be negative");
         }
         List<Object> parts = new ArrayList<>();
         int i = 0;
@@ -54,12 +62,24 @@ public final class KeyTemplate {
             if (c == '{') {
                 int end = template.indexOf('}', i);
                 if (end < 0) {
-                    throw new ConfigException("Invalid value '" + template + "' for " + key + ": unclosed '{' at position " + i);
+                    throw new ConfigException(
+                            "Invalid value '"
+                                    + template
+                                    + "' for "
+                                    + key
+                                    + ": unclosed '{' at position "
+                                    + i);
                 }
                 String name = template.substring(i + 1, end);
                 if (!TOKENS.contains(name)) {
-                    throw new ConfigException("Invalid value '" + template + "' for " + key + ": unknown token {" + name
-                            + "}; accepted tokens are {topic}, {partition_path}, {kafka_partition}, {first_offset}, {generation}, {extension}");
+                    throw new ConfigException(
+                            "Invalid value '"
+                                    + template
+                                    + "' for "
+                                    + key
+                                    + ": unknown token {"
+                                    + name
+                                    + "}; accepted tokens are {topic}, {partition_path}, {kafka_partition}, {first_offset}, {generation}, {extension}");
                 }
                 if (literal.length() > 0) {
                     parts.add(literal.toString());
@@ -77,13 +97,20 @@ public final class KeyTemplate {
         }
         for (Token required : List.of(Token.KAFKA_PARTITION, Token.FIRST_OFFSET)) {
             if (!parts.contains(required)) {
-                throw new ConfigException("Invalid value '" + template + "' for " + key + ": the template must contain {"
-                        + required.name().toLowerCase(java.util.Locale.ROOT) + "} so that object keys are deterministic "
-                        + "(required tokens: {kafka_partition}, {first_offset})");
+                throw new ConfigException(
+                        "Invalid value '"
+                                + template
+                                + "' for "
+                                + key
+                                + ": the template must contain {"
+                                + required.name().toLowerCase(java.util.Locale.ROOT)
+                                + "} so that object keys are deterministic "
+                                + "(required tokens: {kafka_partition}, {first_offset})");
             }
         }
         if (template.startsWith("/")) {
-            throw new ConfigException("Invalid value '" + template + "' for " + key + ": must not start with '/'");
+            throw new ConfigException(
+                    "Invalid value '" + template + "' for " + key + ": must not start with '/'");
         }
         return new KeyTemplate(template, List.copyOf(parts), generation);
     }
@@ -93,7 +120,12 @@ public final class KeyTemplate {
     }
 
     /** The key of a file; never starts with {@code /} and has no empty segments. */
-    public String render(String topic, PartitionPath path, int kafkaPartition, long firstOffset, String extension) {
+    public String render(
+            String topic,
+            PartitionPath path,
+            int kafkaPartition,
+            long firstOffset,
+            String extension) {
         StringBuilder sb = new StringBuilder(96);
         for (Object part : parts) {
             if (part instanceof String s) {

@@ -14,7 +14,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 
-/** One local staging file for one (topic-partition, output partition), written by one consumer thread. */
+/**
+ * One local staging file for one (topic-partition, output partition), written by one consumer
+ * thread.
+ */
 final class OpenFile {
     final PartitionPath path;
     final boolean deadLetter;
@@ -30,7 +33,13 @@ final class OpenFile {
     long maxTimestamp = Long.MIN_VALUE;
     private boolean closed;
 
-    private OpenFile(PartitionPath path, Path localFile, Instant createdAt, FileFormat format, Codec codec, boolean deadLetter)
+    private OpenFile(
+            PartitionPath path,
+            Path localFile,
+            Instant createdAt,
+            FileFormat format,
+            Codec codec,
+            boolean deadLetter)
             throws IOException {
         this.path = path;
         this.deadLetter = deadLetter;
@@ -54,7 +63,9 @@ final class OpenFile {
         }
     }
 
-    static OpenFile create(PartitionPath path, Path localFile, Instant now, FileFormat format, Codec codec) throws IOException {
+    static OpenFile create(
+            PartitionPath path, Path localFile, Instant now, FileFormat format, Codec codec)
+            throws IOException {
         return new OpenFile(path, localFile, now, format, codec, false);
     }
 

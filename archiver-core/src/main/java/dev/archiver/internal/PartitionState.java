@@ -14,10 +14,16 @@ import java.util.Map;
 final class PartitionState {
     final TopicPartitionId partition;
     final Path stagingDir;
-    /** The committed next offset (resumed from or last committed); -1 when nothing was committed yet. */
+
+    /**
+     * The committed next offset (resumed from or last committed); -1 when nothing was committed
+     * yet.
+     */
     long committed;
+
     /** Open files by output partition; the dead-letter file is kept apart. */
     final Map<PartitionPath, OpenFile> open = new LinkedHashMap<>();
+
     OpenFile deadLetter;
     Batch inFlight;
     long lastIdleCommitMillis;

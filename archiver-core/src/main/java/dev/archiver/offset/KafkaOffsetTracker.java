@@ -26,31 +26,45 @@ final class KafkaOffsetTracker implements OffsetTracker {
     }
 
     @Override
-    public Map<TopicPartitionId, Long> committed(Set<TopicPartitionId> partitions) throws IOException {
+    public Map<TopicPartitionId, Long> committed(Set<TopicPartitionId> partitions)
+            throws IOException {
         Set<TopicPartition> tps = new java.util.HashSet<>();
         partitions.forEach(p -> tps.add(new TopicPartition(p.topic(), p.partition())));
         try {
             Map<TopicPartitionId, Long> result = new HashMap<>();
-            consumer.committed(tps, timeout).forEach((tp, om) -> {
-                if (om != null) {
-                    result.put(new TopicPartitionId(tp.topic(), tp.partition()), om.offset());
-                }
-            });
+            consumer.committed(tps, timeout)
+                    .forEach(
+                            (tp, om) -> {
+                                if (om != null) {
+                                    result.put(
+                                            new TopicPartitionId(tp.topic(), tp.partition()),
+                                            om.offset());
+                                }
+                            });
             return result;
         } catch (KafkaException e) {
-            throw new IOException("Failed reading committed offsets of " + partitions + ": " + e.getMessage(), e);
+            throw new IOException(
+                    "Failed reading committed offsets of " + partitions + ": " + e.getMessage(), e);
         }
     }
 
     @Override
     public void commit(Map<TopicPartitionId, Long> nextOffsets) throws IOException {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        nextOffsets.forEach((p, o) -> offsets.put(new TopicPartition(p.topic(), p.partition()), new OffsetAndMetadata(o)));
+        nextOffsets.forEach(
+                (p, o) ->
+                        offsets.put(
+                                new TopicPartition(p.topic(), p.partition()),
+                                new OffsetAndMetadata(o)));
         try {
             consumer.commitSync(offsets, timeout);
-        } catch (CommitFailedException | RebalanceInProgressException | FencedInstanceIdException | UnknownMemberIdException
+        } catch (CommitFailedException
+                | RebalanceInProgressException
+                | FencedInstanceIdException
+                | UnknownMemberIdException
                 | StaleMemberEpochException e) {
-            throw new OwnershipLostException("Commit of " + nextOffsets + " refused: " + e.getMessage(), e);
+            throw new OwnershipLostException(
+                    "Commit of " + nextOffsets + " refused: " + e.getMessage(), e);
         } catch (KafkaException e) {
             throw new IOException("Failed committing " + nextOffsets + ": " + e.getMessage(), e);
         }

@@ -37,8 +37,8 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The behaviour every {@link ObjectStorage} must have. A backend binds it with a small subclass that
- * creates the storage against a real server and names a fresh root prefix; capability hooks
+ * The behaviour every {@link ObjectStorage} must have. A backend binds it with a small subclass
+ * that creates the storage against a real server and names a fresh root prefix; capability hooks
  * describe what the backend legitimately cannot do. A backend that deviates overrides a test and
  * says why, never weakens this class.
  *
@@ -104,7 +104,9 @@ public abstract class AbstractObjectStorageContractTest {
         }
         storage.deleteAll(left);
         try (Stream<ObjectInfo> s = storage.list(testRoot)) {
-            assertThat(s.toList()).as("objects left under " + testRoot + " after deleteAll").isEmpty();
+            assertThat(s.toList())
+                    .as("objects left under " + testRoot + " after deleteAll")
+                    .isEmpty();
         }
     }
 
@@ -219,12 +221,15 @@ public abstract class AbstractObjectStorageContractTest {
 
     @Test
     void listIsPrefixBasedAndSorted() throws Exception {
-        for (String key : List.of("t/b/2", "t/a/1", "t/a/0", "t/ab", "u/0", "t/a b/ü-ключ", "t/c")) {
+        for (String key :
+                List.of("t/b/2", "t/a/1", "t/a/0", "t/ab", "u/0", "t/a b/ü-ключ", "t/c")) {
             put(location(key), key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
-        assertThat(listKeys(location("t/a"))).containsExactly("t/a b/ü-ключ", "t/a/0", "t/a/1", "t/ab");
+        assertThat(listKeys(location("t/a")))
+                .containsExactly("t/a b/ü-ключ", "t/a/0", "t/a/1", "t/ab");
         assertThat(listKeys(location("t/a/"))).containsExactly("t/a/0", "t/a/1");
-        assertThat(listKeys(location("t/"))).containsExactly("t/a b/ü-ключ", "t/a/0", "t/a/1", "t/ab", "t/b/2", "t/c");
+        assertThat(listKeys(location("t/")))
+                .containsExactly("t/a b/ü-ключ", "t/a/0", "t/a/1", "t/ab", "t/b/2", "t/c");
         assertThat(listKeys(location("nothing-here/"))).isEmpty();
         try (Stream<ObjectInfo> s = storage.list(location("t/a/"))) {
             assertThat(s.map(ObjectInfo::size).toList()).containsExactly(5L, 5L);
@@ -240,10 +245,12 @@ public abstract class AbstractObjectStorageContractTest {
             Path one = file(new byte[] {7});
             for (int i = 0; i < n; i++) {
                 StorageLocation loc = location(String.format("many/%05d", i));
-                futures.add(pool.submit(() -> {
-                    storage.upload(one, loc, UploadOptions.defaults());
-                    return null;
-                }));
+                futures.add(
+                        pool.submit(
+                                () -> {
+                                    storage.upload(one, loc, UploadOptions.defaults());
+                                    return null;
+                                }));
             }
             for (Future<?> f : futures) {
                 f.get(2, TimeUnit.MINUTES);
@@ -260,7 +267,12 @@ public abstract class AbstractObjectStorageContractTest {
 
     @Test
     void unicodeAndSpecialCharacterKeys() throws Exception {
-        for (String key : List.of("topic with spaces/dt=2026-11-24/hr=21/f.jsonl", "ünïcödé/日本語/ключ", "a+b=c&d/%41", "trailing space ")) {
+        for (String key :
+                List.of(
+                        "topic with spaces/dt=2026-11-24/hr=21/f.jsonl",
+                        "ünïcödé/日本語/ключ",
+                        "a+b=c&d/%41",
+                        "trailing space ")) {
             StorageLocation loc = location(key);
             byte[] content = key.getBytes(java.nio.charset.StandardCharsets.UTF_8);
             put(loc, content);
@@ -289,8 +301,17 @@ public abstract class AbstractObjectStorageContractTest {
         assertThat(storage.supportsConditionalWrites()).isTrue();
         StorageLocation loc = location("create-only");
         byte[] first = random(10, 5);
-        storage.upload(file(first), loc, UploadOptions.defaults().withPrecondition(Precondition.ifNoneMatch()));
-        assertThatThrownBy(() -> storage.upload(file(random(20, 6)), loc, UploadOptions.defaults().withPrecondition(Precondition.ifNoneMatch())))
+        storage.upload(
+                file(first),
+                loc,
+                UploadOptions.defaults().withPrecondition(Precondition.ifNoneMatch()));
+        assertThatThrownBy(
+                        () ->
+                                storage.upload(
+                                        file(random(20, 6)),
+                                        loc,
+                                        UploadOptions.defaults()
+                                                .withPrecondition(Precondition.ifNoneMatch())))
                 .isInstanceOf(PreconditionFailedException.class)
                 .hasMessageContaining(loc.toString());
         assertThat(read(loc)).isEqualTo(first);
@@ -304,8 +325,13 @@ public abstract class AbstractObjectStorageContractTest {
         StorageLocation loc = location("create-only-large");
         byte[] first = random(10, 7);
         put(loc, first);
-        assertThatThrownBy(() -> storage.upload(file(random(largeObjectSize(), 8)), loc,
-                        UploadOptions.defaults().withPrecondition(Precondition.ifNoneMatch())))
+        assertThatThrownBy(
+                        () ->
+                                storage.upload(
+                                        file(random(largeObjectSize(), 8)),
+                                        loc,
+                                        UploadOptions.defaults()
+                                                .withPrecondition(Precondition.ifNoneMatch())))
                 .isInstanceOf(PreconditionFailedException.class);
         assertThat(read(loc)).isEqualTo(first);
     }
@@ -319,13 +345,27 @@ public abstract class AbstractObjectStorageContractTest {
         put(loc, random(10, 9));
         String etag = storage.stat(loc).orElseThrow().etag().orElseThrow();
         byte[] second = random(11, 10);
-        storage.upload(file(second), loc, UploadOptions.defaults().withPrecondition(Precondition.ifMatch(etag)));
+        storage.upload(
+                file(second),
+                loc,
+                UploadOptions.defaults().withPrecondition(Precondition.ifMatch(etag)));
         assertThat(read(loc)).isEqualTo(second);
-        assertThatThrownBy(() -> storage.upload(file(random(12, 11)), loc, UploadOptions.defaults().withPrecondition(Precondition.ifMatch(etag))))
+        assertThatThrownBy(
+                        () ->
+                                storage.upload(
+                                        file(random(12, 11)),
+                                        loc,
+                                        UploadOptions.defaults()
+                                                .withPrecondition(Precondition.ifMatch(etag))))
                 .isInstanceOf(PreconditionFailedException.class);
         assertThat(read(loc)).isEqualTo(second);
-        assertThatThrownBy(() -> storage.upload(file(random(12, 11)), location("if-match-missing"),
-                        UploadOptions.defaults().withPrecondition(Precondition.ifMatch(etag))))
+        assertThatThrownBy(
+                        () ->
+                                storage.upload(
+                                        file(random(12, 11)),
+                                        location("if-match-missing"),
+                                        UploadOptions.defaults()
+                                                .withPrecondition(Precondition.ifMatch(etag))))
                 .isInstanceOf(PreconditionFailedException.class);
     }
 
@@ -339,14 +379,16 @@ public abstract class AbstractObjectStorageContractTest {
         AtomicBoolean done = new AtomicBoolean();
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
-            Future<?> upload = pool.submit(() -> {
-                try {
-                    storage.upload(bigFile, loc, UploadOptions.defaults());
-                } finally {
-                    done.set(true);
-                }
-                return null;
-            });
+            Future<?> upload =
+                    pool.submit(
+                            () -> {
+                                try {
+                                    storage.upload(bigFile, loc, UploadOptions.defaults());
+                                } finally {
+                                    done.set(true);
+                                }
+                                return null;
+                            });
             int checks = 0;
             while (!done.get() || checks == 0) {
                 long size = storage.stat(loc).orElseThrow().size();
@@ -367,10 +409,12 @@ public abstract class AbstractObjectStorageContractTest {
             List<Future<?>> futures = new ArrayList<>();
             for (int i = 0; i < 32; i++) {
                 int n = i;
-                futures.add(pool.submit(() -> {
-                    put(location("concurrent/" + n), random(10_000 + n, n));
-                    return null;
-                }));
+                futures.add(
+                        pool.submit(
+                                () -> {
+                                    put(location("concurrent/" + n), random(10_000 + n, n));
+                                    return null;
+                                }));
             }
             for (Future<?> f : futures) {
                 f.get(2, TimeUnit.MINUTES);
@@ -397,7 +441,8 @@ public abstract class AbstractObjectStorageContractTest {
         assertThat(provider.schemes()).isNotEmpty();
         for (String scheme : provider.schemes()) {
             assertThat(providers.schemes()).contains(scheme);
-            assertThat(providers.forLocation(StorageLocation.of(scheme + "://bucket/key"))).isInstanceOf(providerClass());
+            assertThat(providers.forLocation(StorageLocation.of(scheme + "://bucket/key")))
+                    .isInstanceOf(providerClass());
         }
         assertThat(providers.forLocation(root)).isInstanceOf(providerClass());
     }
@@ -405,6 +450,7 @@ public abstract class AbstractObjectStorageContractTest {
     @Test
     void locationOfAnotherSchemeIsRejected() {
         StorageLocation foreign = StorageLocation.of("other-scheme://bucket/key");
-        assertThatThrownBy(() -> storage.stat(foreign)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> storage.stat(foreign))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -35,9 +35,9 @@ import java.util.stream.Stream;
 
 /**
  * {@code file:///abs/path} store. A new object is written to a hidden temporary file next to the
- * target, forced to disk, then published by an atomic rename (replace) or a hard link (create-only),
- * so readers never see a partial file. Metadata is kept in {@code user.*} extended attributes where
- * the file system supports them.
+ * target, forced to disk, then published by an atomic rename (replace) or a hard link
+ * (create-only), so readers never see a partial file. Metadata is kept in {@code user.*} extended
+ * attributes where the file system supports them.
  */
 final class LocalStorage implements ObjectStorage {
     static final String TEMP_MARKER = ".archiver-tmp-";
@@ -52,7 +52,8 @@ final class LocalStorage implements ObjectStorage {
     }
 
     @Override
-    public void upload(Path localFile, StorageLocation target, UploadOptions options) throws IOException {
+    public void upload(Path localFile, StorageLocation target, UploadOptions options)
+            throws IOException {
         Path path = toPath(target);
         Path temp = null;
         try {
@@ -69,9 +70,11 @@ final class LocalStorage implements ObjectStorage {
         } catch (PreconditionFailedException e) {
             throw e;
         } catch (NoSuchFileException e) {
-            throw new StorageException("Failed uploading " + target + ": no such file " + e.getFile(), false, e);
+            throw new StorageException(
+                    "Failed uploading " + target + ": no such file " + e.getFile(), false, e);
         } catch (AccessDeniedException e) {
-            throw new StorageException("Failed uploading " + target + ": access denied to " + e.getFile(), false, e);
+            throw new StorageException(
+                    "Failed uploading " + target + ": access denied to " + e.getFile(), false, e);
         } catch (IOException e) {
             throw new StorageException("Failed uploading " + target + ": " + e, true, e);
         } finally {
@@ -81,25 +84,40 @@ final class LocalStorage implements ObjectStorage {
         }
     }
 
-    private void publish(Path temp, Path path, StorageLocation target, Precondition precondition) throws IOException {
+    private void publish(Path temp, Path path, StorageLocation target, Precondition precondition)
+            throws IOException {
         switch (precondition.kind()) {
-            case NONE -> Files.move(temp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            case NONE ->
+                    Files.move(
+                            temp,
+                            path,
+                            StandardCopyOption.ATOMIC_MOVE,
+                            StandardCopyOption.REPLACE_EXISTING);
             case IF_NONE_MATCH -> {
                 try {
                     Files.createLink(path, temp);
                 } catch (FileAlreadyExistsException e) {
-                    throw new PreconditionFailedException("Failed uploading " + target + ": the object already exists", e);
+                    throw new PreconditionFailedException(
+                            "Failed uploading " + target + ": the object already exists", e);
                 }
             }
             case IF_MATCH -> {
-                // rename cannot compare-and-swap; one lock per store serialises conditional replaces in this JVM
+                // rename cannot compare-and-swap; one lock per store serialises conditional
+                // replaces in this JVM
                 synchronized (conditionalLock) {
                     Optional<String> current = etagOf(path);
                     if (current.isEmpty() || !current.get().equals(precondition.etag())) {
-                        throw new PreconditionFailedException("Failed uploading " + target + ": the object "
-                                + (current.isEmpty() ? "does not exist" : "changed"));
+                        throw new PreconditionFailedException(
+                                "Failed uploading "
+                                        + target
+                                        + ": the object "
+                                        + (current.isEmpty() ? "does not exist" : "changed"));
                     }
-                    Files.move(temp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                    Files.move(
+                            temp,
+                            path,
+                            StandardCopyOption.ATOMIC_MOVE,
+                            StandardCopyOption.REPLACE_EXISTING);
                 }
             }
         }
@@ -113,12 +131,18 @@ final class LocalStorage implements ObjectStorage {
             if (!attrs.isRegularFile()) {
                 return Optional.empty();
             }
-            return Optional.of(new ObjectInfo(location, attrs.size(), attrs.lastModifiedTime().toInstant(),
-                    Optional.of(etag(attrs)), readMetadata(path)));
+            return Optional.of(
+                    new ObjectInfo(
+                            location,
+                            attrs.size(),
+                            attrs.lastModifiedTime().toInstant(),
+                            Optional.of(etag(attrs)),
+                            readMetadata(path)));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
-            throw new StorageException("Failed reading metadata of " + location + ": " + e, true, e);
+            throw new StorageException(
+                    "Failed reading metadata of " + location + ": " + e, true, e);
         }
     }
 
@@ -135,17 +159,30 @@ final class LocalStorage implements ObjectStorage {
     public Stream<ObjectInfo> list(StorageLocation prefix) throws IOException {
         Path prefixPath = toPath(prefix);
         String prefixKey = prefix.key();
-        Path start = prefixKey.isEmpty() || prefixKey.endsWith("/") ? prefixPath : prefixPath.getParent();
+        Path start =
+                prefixKey.isEmpty() || prefixKey.endsWith("/")
+                        ? prefixPath
+                        : prefixPath.getParent();
         if (!Files.isDirectory(start)) {
             return Stream.empty();
         }
         Stream<Path> walk = Files.walk(start);
         return walk.filter(p -> !p.getFileName().toString().contains(TEMP_MARKER))
                 .filter(p -> p.toString().substring(1).startsWith(prefixKey))
-                .map(p -> toInfo(p, StorageLocation.of(prefix.scheme(), prefix.authority(), p.toString().substring(1))))
+                .map(
+                        p ->
+                                toInfo(
+                                        p,
+                                        StorageLocation.of(
+                                                prefix.scheme(),
+                                                prefix.authority(),
+                                                p.toString().substring(1))))
                 .flatMap(Optional::stream)
-                .sorted((a, b) -> Arrays.compare(
-                        a.location().key().getBytes(StandardCharsets.UTF_8), b.location().key().getBytes(StandardCharsets.UTF_8)))
+                .sorted(
+                        (a, b) ->
+                                Arrays.compare(
+                                        a.location().key().getBytes(StandardCharsets.UTF_8),
+                                        b.location().key().getBytes(StandardCharsets.UTF_8)))
                 .onClose(walk::close);
     }
 
@@ -155,12 +192,18 @@ final class LocalStorage implements ObjectStorage {
             if (!attrs.isRegularFile()) {
                 return Optional.empty();
             }
-            return Optional.of(new ObjectInfo(location, attrs.size(), attrs.lastModifiedTime().toInstant(),
-                    Optional.of(etag(attrs)), Map.of()));
+            return Optional.of(
+                    new ObjectInfo(
+                            location,
+                            attrs.size(),
+                            attrs.lastModifiedTime().toInstant(),
+                            Optional.of(etag(attrs)),
+                            Map.of()));
         } catch (NoSuchFileException e) {
             return Optional.empty(); // deleted while listing
         } catch (IOException e) {
-            throw new UncheckedIOException(new StorageException("Failed listing " + location + ": " + e, true, e));
+            throw new UncheckedIOException(
+                    new StorageException("Failed listing " + location + ": " + e, true, e));
         }
     }
 
@@ -193,11 +236,14 @@ final class LocalStorage implements ObjectStorage {
             throw new IllegalArgumentException("Not a file location: " + location);
         }
         if (!location.authority().isEmpty() && !location.authority().equals("localhost")) {
-            throw new IllegalArgumentException("Invalid file location '" + location + "': use file:///absolute/path");
+            throw new IllegalArgumentException(
+                    "Invalid file location '" + location + "': use file:///absolute/path");
         }
         Path path = Path.of("/" + location.key()).normalize();
-        if (!path.toString().equals("/" + location.key()) && !("/" + location.key()).equals(path + "/")) {
-            throw new IllegalArgumentException("Invalid file location '" + location + "': '.', '..' and '//' are not allowed");
+        if (!path.toString().equals("/" + location.key())
+                && !("/" + location.key()).equals(path + "/")) {
+            throw new IllegalArgumentException(
+                    "Invalid file location '" + location + "': '.', '..' and '//' are not allowed");
         }
         return path;
     }
@@ -212,21 +258,27 @@ final class LocalStorage implements ObjectStorage {
 
     private static String etag(BasicFileAttributes attrs) {
         Object fileKey = attrs.fileKey();
-        return Long.toHexString(attrs.size()) + "-" + Long.toHexString(attrs.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS))
-                + "-" + Integer.toHexString(fileKey == null ? 0 : fileKey.hashCode());
+        return Long.toHexString(attrs.size())
+                + "-"
+                + Long.toHexString(
+                        attrs.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS))
+                + "-"
+                + Integer.toHexString(fileKey == null ? 0 : fileKey.hashCode());
     }
 
     private static void writeMetadata(Path path, Map<String, String> metadata) {
         if (metadata.isEmpty()) {
             return;
         }
-        UserDefinedFileAttributeView view = Files.getFileAttributeView(path, UserDefinedFileAttributeView.class);
+        UserDefinedFileAttributeView view =
+                Files.getFileAttributeView(path, UserDefinedFileAttributeView.class);
         if (view == null) {
             return;
         }
         try {
             for (var e : metadata.entrySet()) {
-                view.write(XATTR_PREFIX + e.getKey(), StandardCharsets.US_ASCII.encode(e.getValue()));
+                view.write(
+                        XATTR_PREFIX + e.getKey(), StandardCharsets.US_ASCII.encode(e.getValue()));
             }
         } catch (IOException | UnsupportedOperationException e) {
             // the file system has no user xattrs: metadata is best effort for file://
@@ -234,7 +286,8 @@ final class LocalStorage implements ObjectStorage {
     }
 
     private static Map<String, String> readMetadata(Path path) {
-        UserDefinedFileAttributeView view = Files.getFileAttributeView(path, UserDefinedFileAttributeView.class);
+        UserDefinedFileAttributeView view =
+                Files.getFileAttributeView(path, UserDefinedFileAttributeView.class);
         if (view == null) {
             return Map.of();
         }
@@ -245,7 +298,9 @@ final class LocalStorage implements ObjectStorage {
                     ByteBuffer buf = ByteBuffer.allocate(view.size(name));
                     view.read(name, buf);
                     buf.flip();
-                    metadata.put(name.substring(XATTR_PREFIX.length()), StandardCharsets.US_ASCII.decode(buf).toString());
+                    metadata.put(
+                            name.substring(XATTR_PREFIX.length()),
+                            StandardCharsets.US_ASCII.decode(buf).toString());
                 }
             }
         } catch (IOException | UnsupportedOperationException e) {

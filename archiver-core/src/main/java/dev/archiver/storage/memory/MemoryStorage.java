@@ -23,16 +23,20 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
- * {@code memory://name/key}: objects in JVM memory, shared by every storage of the same JVM with the
- * same name, so that several engines in one test see one bucket. Conditional writes are atomic.
+ * {@code memory://name/key}: objects in JVM memory, shared by every storage of the same JVM with
+ * the same name, so that several engines in one test see one bucket. Conditional writes are atomic.
  */
 final class MemoryStorage implements ObjectStorage {
-    private static final Map<String, ConcurrentSkipListMap<String, Blob>> BUCKETS = new ConcurrentHashMap<>();
+    private static final Map<String, ConcurrentSkipListMap<String, Blob>> BUCKETS =
+            new ConcurrentHashMap<>();
     private static final Comparator<String> UTF8_ORDER =
-            (a, b) -> Arrays.compare(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+            (a, b) ->
+                    Arrays.compare(
+                            a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
     private static final AtomicLong GENERATIONS = new AtomicLong();
 
-    private record Blob(byte[] data, Instant lastModified, String etag, Map<String, String> metadata) {}
+    private record Blob(
+            byte[] data, Instant lastModified, String etag, Map<String, String> metadata) {}
 
     static void clear(String bucket) {
         BUCKETS.remove(bucket);
@@ -42,27 +46,39 @@ final class MemoryStorage implements ObjectStorage {
         if (!location.scheme().equals("memory")) {
             throw new IllegalArgumentException("Not a memory location: " + location);
         }
-        return BUCKETS.computeIfAbsent(location.authority(), k -> new ConcurrentSkipListMap<>(UTF8_ORDER));
+        return BUCKETS.computeIfAbsent(
+                location.authority(), k -> new ConcurrentSkipListMap<>(UTF8_ORDER));
     }
 
     @Override
-    public void upload(Path localFile, StorageLocation target, UploadOptions options) throws IOException {
-        Blob blob = new Blob(Files.readAllBytes(localFile), Instant.now(),
-                Long.toString(GENERATIONS.incrementAndGet()), options.metadata());
+    public void upload(Path localFile, StorageLocation target, UploadOptions options)
+            throws IOException {
+        Blob blob =
+                new Blob(
+                        Files.readAllBytes(localFile),
+                        Instant.now(),
+                        Long.toString(GENERATIONS.incrementAndGet()),
+                        options.metadata());
         var bucket = bucket(target);
         var precondition = options.precondition();
         switch (precondition.kind()) {
             case NONE -> bucket.put(target.key(), blob);
             case IF_NONE_MATCH -> {
                 if (bucket.putIfAbsent(target.key(), blob) != null) {
-                    throw new PreconditionFailedException("Failed uploading " + target + ": the object already exists");
+                    throw new PreconditionFailedException(
+                            "Failed uploading " + target + ": the object already exists");
                 }
             }
             case IF_MATCH -> {
                 Blob current = bucket.get(target.key());
-                if (current == null || !current.etag().equals(precondition.etag()) || !bucket.replace(target.key(), current, blob)) {
-                    throw new PreconditionFailedException("Failed uploading " + target + ": the object "
-                            + (current == null ? "does not exist" : "changed"));
+                if (current == null
+                        || !current.etag().equals(precondition.etag())
+                        || !bucket.replace(target.key(), current, blob)) {
+                    throw new PreconditionFailedException(
+                            "Failed uploading "
+                                    + target
+                                    + ": the object "
+                                    + (current == null ? "does not exist" : "changed"));
                 }
             }
         }
@@ -87,7 +103,13 @@ final class MemoryStorage implements ObjectStorage {
     public Stream<ObjectInfo> list(StorageLocation prefix) {
         return bucket(prefix).tailMap(prefix.key(), true).entrySet().stream()
                 .takeWhile(e -> e.getKey().startsWith(prefix.key()))
-                .map(e -> info(StorageLocation.of(prefix.scheme(), prefix.authority(), e.getKey()), e.getValue(), Map.of()));
+                .map(
+                        e ->
+                                info(
+                                        StorageLocation.of(
+                                                prefix.scheme(), prefix.authority(), e.getKey()),
+                                        e.getValue(),
+                                        Map.of()));
     }
 
     @Override
@@ -104,6 +126,7 @@ final class MemoryStorage implements ObjectStorage {
     public void close() {}
 
     private static ObjectInfo info(StorageLocation location, Blob b, Map<String, String> metadata) {
-        return new ObjectInfo(location, b.data().length, b.lastModified(), Optional.of(b.etag()), metadata);
+        return new ObjectInfo(
+                location, b.data().length, b.lastModified(), Optional.of(b.etag()), metadata);
     }
 }

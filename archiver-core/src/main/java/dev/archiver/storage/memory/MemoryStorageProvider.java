@@ -6,8 +6,8 @@ import dev.archiver.storage.StorageProvider;
 import java.util.Set;
 
 /**
- * The {@code memory://name/key} store, for tests and examples: objects live in this JVM's memory and
- * are shared by all storages with the same name. Nothing survives the JVM.
+ * The {@code memory://name/key} store, for tests and examples: objects live in this JVM's memory
+ * and are shared by all storages with the same name. Nothing survives the JVM.
  *
  * @since 0.1
  */
