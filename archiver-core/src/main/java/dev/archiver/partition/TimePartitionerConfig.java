@@ -8,7 +8,6 @@ import dev.archiver.parse.TimestampFormat;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.List;
@@ -165,7 +164,7 @@ public record TimePartitionerConfig(
     /** Defaults as documented on {@link TimePartitionerConfig}. */
     public static final class Builder {
         private String pattern = DEFAULT_PATTERN;
-        private ZoneId zone = ZoneOffset.UTC;
+        private ZoneId zone = ZoneId.of("UTC");
         private Granularity granularity;
         private Duration bucket;
 
