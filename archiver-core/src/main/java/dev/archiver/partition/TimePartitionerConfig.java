@@ -19,8 +19,9 @@ import java.util.Optional;
  *
  * <ul>
  *   <li>{@code pattern}: a {@link DateTimeFormatter} pattern applied to the event time; {@code /}
- *       separates path segments, quoted text is literal. Default {@value #DEFAULT_PATTERN}, giving
- *       {@code dt=2026-11-24/hr=21}. Fields finer than minutes (seconds, fractions) are rejected;
+ *       separates path segments, quoted text is literal, text fields ({@code MMM}, {@code EEE}) use
+ *       {@link Locale#ROOT}. Default {@value #DEFAULT_PATTERN}, giving {@code dt=2026-11-24/hr=21}.
+ *       Fields finer than minutes (seconds, fractions) are rejected;
  *   <li>{@code zone}: the time zone the event time is shown in; default {@code UTC};
  *   <li>{@code granularity}: {@code minute}, {@code hour} or {@code day}: the event time is
  *       truncated to it, in {@code zone}, before formatting. Default: the finest unit the pattern
