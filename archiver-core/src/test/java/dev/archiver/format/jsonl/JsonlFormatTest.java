@@ -85,6 +85,15 @@ class JsonlFormatTest {
     }
 
     @Test
+    void valuesBeyondJacksonsDefaultStringLimitRoundTrip() throws IOException {
+        byte[] value = new byte[16 << 20]; // 22M chars of base64; Jackson's default cap is 20M
+        new java.util.Random(5).nextBytes(value);
+        List<ArchiveRecord> records = List.of(record(0, null, value));
+        assertThat(read(new JsonlFormat(), write(new JsonlFormat(), records)))
+                .containsExactlyElementsOf(records);
+    }
+
+    @Test
     void nullAndEmptyPayloadsAreWrittenDifferently() throws IOException {
         String text =
                 new String(
