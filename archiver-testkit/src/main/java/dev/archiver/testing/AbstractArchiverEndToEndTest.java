@@ -457,4 +457,80 @@ public abstract class AbstractArchiverEndToEndTest {
         assertThat(report.ok()).as(report.summary()).isTrue();
         assertThat(report.deadLetters()).isEqualTo(bad);
     }
+
+    /** Whether the store returns user metadata from {@code stat}. */
+    protected boolean supportsMetadata() {
+        return true;
+    }
+
+    @Test
+    void everyObjectCarriesRecordCountOffsetsAndTimestamps() throws Exception {
+        if (!supportsMetadata()) {
+            return;
+        }
+        kafka.createTopic(topic, 2);
+        int count = 2_000;
+        kafka.produce(TestData.json(topic, 2, count, 0));
+        Archiver a = start(Map.of("partitioner", "time", "upload.max-records", "500"));
+        awaitCommitted(AWAIT);
+        a.close();
+        long records = 0;
+        for (String key : ArchiveContents.keys(storage, root)) {
+            StorageLocation loc = root.resolve(key);
+            Map<String, String> meta = storage.stat(loc).orElseThrow().metadata();
+            assertThat(meta)
+                    .containsKeys(
+                            "archiver-records",
+                            "archiver-first-offset",
+                            "archiver-last-offset",
+                            "archiver-min-timestamp",
+                            "archiver-max-timestamp");
+            List<ArchiveRecord> inObject = new ArrayList<>();
+            try (var reader = dev.archiver.verify.ArchiveFiles.load().open(storage, loc)) {
+                ArchiveRecord r;
+                while ((r = reader.read()) != null) {
+                    inObject.add(r);
+                }
+            }
+            assertThat(Long.parseLong(meta.get("archiver-records"))).isEqualTo(inObject.size());
+            assertThat(Long.parseLong(meta.get("archiver-first-offset")))
+                    .isEqualTo(inObject.get(0).offset());
+            assertThat(Long.parseLong(meta.get("archiver-last-offset")))
+                    .isEqualTo(inObject.get(inObject.size() - 1).offset());
+            assertThat(Long.parseLong(meta.get("archiver-min-timestamp")))
+                    .isEqualTo(
+                            inObject.stream()
+                                    .mapToLong(ArchiveRecord::timestamp)
+                                    .min()
+                                    .orElseThrow());
+            records += inObject.size();
+        }
+        assertThat(records).isEqualTo(count);
+    }
+
+    @Test
+    void reachingTheOpenFileBoundSealsTheOldestBatch() throws Exception {
+        kafka.createTopic(topic, 2);
+        int count = 600;
+        kafka.produce(TestData.json(topic, 2, count, 0));
+        // every record gets its own output partition, and no size or age limit would ever seal:
+        // only the bound on open files can make progress
+        Archiver a =
+                start(
+                        Map.of(
+                                "parser",
+                                "json",
+                                "partitioner",
+                                "field",
+                                "partitioner.field.fields",
+                                "id",
+                                "upload.max-file-age",
+                                "1h",
+                                "staging.max-open-files",
+                                "25"));
+        awaitCommitted(AWAIT);
+        a.close();
+        assertThat(a.stats().objectsUploaded()).isEqualTo(count);
+        assertExactlyOnce();
+    }
 }
