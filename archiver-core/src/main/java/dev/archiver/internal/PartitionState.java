@@ -28,6 +28,9 @@ final class PartitionState {
     Batch inFlight;
     long lastIdleCommitMillis;
 
+    /** The offset of the last record taken from a poll; -1 before the first. */
+    long lastHandled;
+
     /** Consecutive staging write failures, for the backoff. */
     int stagingFailures;
 
@@ -38,6 +41,7 @@ final class PartitionState {
         this.partition = partition;
         this.stagingDir = stagingDir;
         this.committed = committed;
+        this.lastHandled = committed - 1;
     }
 
     boolean hasData() {

@@ -106,7 +106,7 @@ class LocalArchiverEndToEndTest extends AbstractArchiverEndToEndTest {
             assertThat(a.isRunning()).isTrue();
             assertThat(a.stats().recordsArchived()).isZero();
             format.full.set(false);
-            awaitCommittedBy(a);
+            awaitCommitted(count, AWAIT);
             assertThat(a.failure()).isEmpty();
             assertThat(a.stats().stagingFailures()).isGreaterThanOrEqualTo(3);
         } finally {
@@ -114,20 +114,5 @@ class LocalArchiverEndToEndTest extends AbstractArchiverEndToEndTest {
         }
         assertExactlyOnce();
         assertThat(verify().records()).isEqualTo(count);
-    }
-
-    private void awaitCommittedBy(Archiver a) throws Exception {
-        long deadline = System.nanoTime() + AWAIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            Map<org.apache.kafka.common.TopicPartition, Long> end = kafka.endOffsets(topic);
-            Map<org.apache.kafka.common.TopicPartition, Long> committed = committed();
-            if (end.entrySet().stream()
-                    .allMatch(e -> committed.getOrDefault(e.getKey(), 0L) >= e.getValue())) {
-                return;
-            }
-            assertThat(a.failure()).isEmpty();
-            Thread.sleep(200);
-        }
-        throw new AssertionError("not all committed");
     }
 }
