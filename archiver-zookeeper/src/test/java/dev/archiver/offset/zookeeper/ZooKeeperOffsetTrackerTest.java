@@ -28,6 +28,8 @@ import org.apache.curator.utils.ZKPaths;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+// the locks are held for their scope
+@SuppressWarnings("try")
 class ZooKeeperOffsetTrackerTest {
     private static final TopicPartitionId P0 = new TopicPartitionId("events", 0);
     private static final TopicPartitionId P1 = new TopicPartitionId("events", 1);
