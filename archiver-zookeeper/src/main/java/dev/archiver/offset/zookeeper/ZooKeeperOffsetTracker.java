@@ -8,6 +8,7 @@ import dev.archiver.offset.OwnershipLostException;
 import dev.archiver.record.TopicPartitionId;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +51,8 @@ final class ZooKeeperOffsetTracker implements OffsetTracker {
     // InterProcessSemaphoreV2 keeps its leases under <lock path>/leases (see its LOCK_SCHEMA).
     private static final String LEASES = "leases";
     private static final byte[] EMPTY = new byte[0];
+    // A commit without a lock runs on the consumer thread: it must not stall polling for long.
+    private static final Duration UNLOCKED_COMMIT_LOCK_WAIT = Duration.ofSeconds(1);
 
     private final ZooKeeperOffsetTrackerConfig config;
     private final CuratorFramework client;
@@ -141,13 +144,12 @@ final class ZooKeeperOffsetTracker implements OffsetTracker {
                 if (lock != null) {
                     write(lock, next);
                 } else {
-                    // The engine commits under the lock it took for the upload; a commit without
-                    // one
-                    // still takes the lock and checks that the offset is where this tracker last
-                    // saw it.
+                    // Batches commit under the lock taken for their upload; any other commit
+                    // takes the lock briefly and checks the offset is where this tracker saw it.
                     Known expected = known.get(partition);
+                    Duration wait = min(config.lockTimeout(), UNLOCKED_COMMIT_LOCK_WAIT);
                     try (HeldLock temporary =
-                            acquire(partition, expected == null ? null : expected.offset())) {
+                            acquire(partition, expected == null ? null : expected.offset(), wait)) {
                         write(temporary, next);
                     }
                 }
@@ -165,7 +167,7 @@ final class ZooKeeperOffsetTracker implements OffsetTracker {
             throws IOException {
         requireNonNull(partition, "partition is null");
         checkOpen();
-        return acquire(partition, expectedCommitted);
+        return acquire(partition, expectedCommitted, config.lockTimeout());
     }
 
     @Override
@@ -182,13 +184,14 @@ final class ZooKeeperOffsetTracker implements OffsetTracker {
     }
 
     /** Takes the lock and checks the committed offset; {@code expected} null skips the check. */
-    private HeldLock acquire(TopicPartitionId partition, Long expected) throws IOException {
+    private HeldLock acquire(TopicPartitionId partition, Long expected, Duration wait)
+            throws IOException {
         String lockPath = lockPath(partition);
         Lease lease;
         try {
             lease =
                     new InterProcessSemaphoreV2(client, lockPath, 1)
-                            .acquire(config.lockTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                            .acquire(wait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             throw translate(e, "taking the upload lock " + lockPath);
         }
@@ -349,6 +352,10 @@ final class ZooKeeperOffsetTracker implements OffsetTracker {
         if (closed.get()) {
             throw new IllegalStateException("The ZooKeeper offset tracker is closed");
         }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     private static OwnershipLostException lockLost(TopicPartitionId partition) {

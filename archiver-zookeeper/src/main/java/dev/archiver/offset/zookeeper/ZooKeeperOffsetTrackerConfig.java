@@ -31,7 +31,8 @@ import org.apache.zookeeper.common.PathUtils;
  *   <tr><td>{@code retry.max-retries}</td><td>{@code 3}</td><td>retries of one operation, 0 to
  *       29</td></tr>
  *   <tr><td>{@code lock-timeout}</td><td>{@code 1m}</td><td>how long {@code lock} waits for an
- *       upload lock held by another process before failing (the engine retries)</td></tr>
+ *       upload lock held by another process before failing (the engine replays the batch); a
+ *       commit made without a lock waits at most 1s</td></tr>
  *   <tr><td>{@code auth-scheme}</td><td>{@code digest} when {@code auth} is set</td><td>ZooKeeper
  *       authentication scheme; accepted: {@code digest}</td></tr>
  *   <tr><td>{@code auth}</td><td>none</td><td>the credentials, {@code user:password}; a

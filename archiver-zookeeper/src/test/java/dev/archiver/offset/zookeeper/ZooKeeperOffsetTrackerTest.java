@@ -163,6 +163,22 @@ class ZooKeeperOffsetTrackerTest {
     }
 
     @Test
+    void commitWithoutLockFailsRetriablyWhileAnotherArchiverHoldsTheLock() throws IOException {
+        ZooKeeperOffsetTracker owner = tracker(Map.of());
+        ZooKeeperOffsetTracker idle = tracker(Map.of());
+        owner.commit(Map.of(P0, 5L));
+        assertThat(idle.committed(Set.of(P0))).isEqualTo(Map.of(P0, 5L));
+        try (PartitionLock lock = owner.lock(P0, 5)) {
+            assertThatThrownBy(() -> idle.commit(Map.of(P0, 8L)))
+                    .isInstanceOf(IOException.class)
+                    .isNotInstanceOf(OwnershipLostException.class)
+                    .hasMessageContaining("Timed out");
+        }
+        idle.commit(Map.of(P0, 8L));
+        assertThat(owner.committed(Set.of(P0))).isEqualTo(Map.of(P0, 8L));
+    }
+
+    @Test
     void commitUnderLockFailsWhenTheOffsetWasWrittenBehindTheLocksBack() throws Exception {
         ZooKeeperOffsetTracker tracker = tracker(Map.of());
         tracker.commit(Map.of(P0, 5L));
