@@ -7,6 +7,7 @@ import dev.archiver.config.Secret;
 import dev.archiver.config.Settings;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.zookeeper.common.PathUtils;
 
 /**
@@ -72,6 +73,20 @@ public record ZooKeeperOffsetTrackerConfig(
     public static final String AUTH_SCHEME = "auth-scheme";
     public static final String AUTH = "auth";
     public static final String ACL = "acl";
+
+    private static final Set<String> KEYS =
+            Set.of(
+                    CONNECT,
+                    KAFKA_PATH,
+                    ARCHIVER_PATH,
+                    SESSION_TIMEOUT,
+                    CONNECTION_TIMEOUT,
+                    RETRY_BASE_SLEEP,
+                    RETRY_MAX_RETRIES,
+                    LOCK_TIMEOUT,
+                    AUTH_SCHEME,
+                    AUTH,
+                    ACL);
 
     public static final String DEFAULT_KAFKA_PATH = "/";
     public static final String DEFAULT_ARCHIVER_PATH = "/archiver";
@@ -150,6 +165,15 @@ public record ZooKeeperOffsetTrackerConfig(
      */
     public static ZooKeeperOffsetTrackerConfig from(Settings settings) {
         requireNonNull(settings, "settings is null");
+        for (String key : settings.keys()) {
+            if (!KEYS.contains(key)) {
+                throw new ConfigException(
+                        "Unknown setting "
+                                + settings.fullKey(key)
+                                + ": accepted keys are "
+                                + String.join(", ", KEYS.stream().sorted().toList()));
+            }
+        }
         String connect = settings.requireString(CONNECT);
         String kafkaPath = path(settings, KAFKA_PATH, DEFAULT_KAFKA_PATH);
         String archiverPath = path(settings, ARCHIVER_PATH, DEFAULT_ARCHIVER_PATH);

@@ -137,6 +137,10 @@ class ZooKeeperOffsetTrackerConfigTest {
                 .hasMessageContaining(PREFIX + "acl")
                 .hasMessageContaining("open, creator-all");
         assertInvalid(Map.of("acl", "creator-all"), "acl");
+        assertThatThrownBy(() -> from(Map.of("connect", "zk:2181", "lock-timout", "1s")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("Unknown setting " + PREFIX + "lock-timout")
+                .hasMessageContaining("lock-timeout");
     }
 
     @Test
