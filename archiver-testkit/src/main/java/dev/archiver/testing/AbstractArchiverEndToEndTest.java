@@ -195,7 +195,11 @@ public abstract class AbstractArchiverEndToEndTest {
                         + committed);
     }
 
-    protected final Map<TopicPartition, Long> committed() throws Exception {
+    /**
+     * The committed next offsets of this test's group. Reads the Kafka consumer group; a binding
+     * whose offset tracker keeps offsets elsewhere (ZooKeeper) overrides it.
+     */
+    protected Map<TopicPartition, Long> committed() throws Exception {
         Map<TopicPartition, Long> result = new HashMap<>();
         Map<TopicPartition, OffsetAndMetadata> offsets =
                 kafka.admin()

@@ -54,6 +54,9 @@ public final class EmbeddedKafka implements BeforeAllCallback, ParameterResolver
                             .setConfigProp("transaction.state.log.min.isr", "1")
                             .setConfigProp("group.initial.rebalance.delay.ms", "0")
                             .setConfigProp("group.min.session.timeout.ms", "1000")
+                            // test records carry timestamps weeks in the past (TestData): with
+                            // the default 7-day retention the broker deletes them mid-test
+                            .setConfigProp("log.retention.ms", "-1")
                             // accept any record timestamp, so tests can send hostile ones
                             .setConfigProp(
                                     "log.message.timestamp.after.max.ms",
