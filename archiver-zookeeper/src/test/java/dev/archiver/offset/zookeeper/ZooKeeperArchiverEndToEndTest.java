@@ -103,7 +103,7 @@ class ZooKeeperArchiverEndToEndTest extends AbstractArchiverEndToEndTest {
                                 "key.template", ArchiverConfig.SECOR_KEY_TEMPLATE,
                                 "key.generation", "1",
                                 "upload.max-records", "700"));
-        awaitCommitted(AWAIT);
+        awaitCommitted(produced.size(), AWAIT);
         a.close();
 
         List<ArchiveRecord> expected =
@@ -157,7 +157,7 @@ class ZooKeeperArchiverEndToEndTest extends AbstractArchiverEndToEndTest {
             assertThat(b.failure()).isEmpty();
 
             held.close();
-            awaitCommitted(AWAIT);
+            awaitCommitted(8000, AWAIT);
         }
         assertExactlyOnce();
         assertThat(verify().records()).isEqualTo(8000);
@@ -206,7 +206,7 @@ class ZooKeeperArchiverEndToEndTest extends AbstractArchiverEndToEndTest {
         SharedZooKeeper.ensureRunning();
         kafka.produce(records.subList(15_000, records.size()));
 
-        awaitCommitted(AWAIT);
+        awaitCommitted(records.size(), AWAIT);
         a.close();
         assertThat(a.failure()).isEmpty();
         assertExactlyOnce();
