@@ -30,6 +30,7 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Iterator;
@@ -68,9 +69,10 @@ import org.slf4j.LoggerFactory;
  * <p>Preconditions: {@code IF_NONE_MATCH} is Swift's own {@code If-None-Match: *} on the PUT (for a
  * large object on the manifest PUT; a cheap HEAD first avoids uploading segments for nothing).
  * Swift has no {@code If-Match} on PUT, so {@code IF_MATCH} is a best effort: a HEAD compares the
- * ETag immediately before the PUT. A writer that replaces the object between that HEAD and the PUT
- * (one round trip) is not detected. {@link #supportsConditionalWrites()} is true because the
- * create-only write, which is what fences a zombie writer, is enforced by Swift.
+ * ETag immediately before the PUT (for a large object again right before the manifest PUT). A
+ * writer that replaces the object between that HEAD and the PUT (one round trip) is not detected.
+ * {@link #supportsConditionalWrites()} is true because the create-only write, which is what fences
+ * a zombie writer, is enforced by Swift.
  */
 final class SwiftStorage implements ObjectStorage {
     private static final Logger log = LoggerFactory.getLogger(SwiftStorage.class);
@@ -170,7 +172,11 @@ final class SwiftStorage implements ObjectStorage {
                         : List.of();
         boolean createOnly = precondition.kind() == Precondition.Kind.IF_NONE_MATCH;
         if (large) {
-            putLargeObject(localFile, size, loc, options.metadata(), createOnly);
+            Optional<String> expectedEtag =
+                    precondition.kind() == Precondition.Kind.IF_MATCH
+                            ? Optional.of(existing.orElseThrow().etag())
+                            : Optional.empty();
+            putLargeObject(localFile, size, loc, options.metadata(), createOnly, expectedEtag);
         } else {
             putObject(localFile, loc, options.metadata(), createOnly);
         }
@@ -221,7 +227,8 @@ final class SwiftStorage implements ObjectStorage {
             long size,
             SwiftLocation loc,
             Map<String, String> metadata,
-            boolean createOnly)
+            boolean createOnly,
+            Optional<String> expectedEtag)
             throws IOException {
         String segmentContainer = loc.container() + config.segmentContainerSuffix();
         ensureContainer(segmentContainer, loc);
@@ -264,6 +271,21 @@ final class SwiftStorage implements ObjectStorage {
             throw e;
         }
         beforeManifestPut.run();
+        if (expectedEtag.isPresent()) {
+            // The segments took a while: narrow the if-match window to this HEAD and the PUT.
+            Optional<Head> now = head(UPLOADING, loc);
+            if (now.isEmpty() || !now.get().etag().equals(expectedEtag.get())) {
+                deleteSegments(names, loc);
+                throw SwiftErrors.preconditionFailed(
+                        UPLOADING,
+                        loc,
+                        "the object changed while its segments were uploaded (ETag now "
+                                + now.map(Head::etag).orElse("absent")
+                                + ", expected "
+                                + expectedEtag.get()
+                                + ")");
+            }
+        }
         Map<String, String> headers = objectHeaders(metadata, createOnly);
         HttpResponse<Void> r;
         try {
@@ -774,6 +796,45 @@ final class SwiftStorage implements ObjectStorage {
         HttpResponse<Void> r = client.send("deleting", loc, "DELETE", loc.path(), Map.of());
         if (r.statusCode() / 100 != 2 && r.statusCode() != 404) {
             throw SwiftErrors.forStatus("deleting", loc, r.statusCode());
+        }
+    }
+
+    /** Deletes in parallel ({@code slo.upload-parallelism} at a time); the first failure wins. */
+    @Override
+    public void deleteAll(Collection<StorageLocation> locations) throws IOException {
+        checkOpen();
+        List<Future<Void>> futures = new ArrayList<>(locations.size());
+        for (StorageLocation location : locations) {
+            SwiftLocation.of(location);
+            futures.add(
+                    segmentPool.submit(
+                            () -> {
+                                delete(location);
+                                return null;
+                            }));
+        }
+        IOException first = null;
+        for (Future<Void> f : futures) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                futures.forEach(x -> x.cancel(true));
+                throw new StorageException("Failed deleting objects: interrupted", false);
+            } catch (ExecutionException e) {
+                if (first == null) {
+                    first =
+                            e.getCause() instanceof IOException io
+                                    ? io
+                                    : new StorageException(
+                                            "Failed deleting objects: " + e.getCause(),
+                                            false,
+                                            e.getCause());
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
         }
     }
 
