@@ -473,8 +473,9 @@ final class SwiftStorage implements ObjectStorage {
     }
 
     /**
-     * Deletes segments of {@code owner}, best effort. Only segments in {@code owner}'s segment
-     * container are touched, never data a foreign manifest points to.
+     * Deletes segments of {@code owner}, best effort. Only segments named after {@code owner} in
+     * its segment container ({@code <key>/slo/...}) are touched, never data that a manifest shares
+     * with another object.
      */
     private void deleteSegments(List<String> segments, SwiftLocation owner) {
         if (segments.isEmpty()) {
@@ -482,9 +483,10 @@ final class SwiftStorage implements ObjectStorage {
         }
         String segmentContainer = owner.container() + config.segmentContainerSuffix();
         String mine = "/" + segmentContainer + "/";
+        String ownPrefix = mine + owner.object() + "/slo/";
         List<Future<?>> futures = new ArrayList<>();
         for (String segment : segments) {
-            if (!segment.startsWith(mine)) {
+            if (!segment.startsWith(ownPrefix)) {
                 continue;
             }
             String object = segment.substring(mine.length());
