@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Keystone v3 against a real Keystone (Debian's python3-keystone, started by the same launcher in
  * front of a second Swift all-in-one): password authentication with the storage URL taken from the
  * catalog, application credentials, endpoint interface and region selection, and clear errors. Kept
- * apart from the TempAuth tests because Keystone's first start takes 40-100 s.
+ * apart from the TempAuth tests because Keystone's first start takes 40 s to 3 min.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SwiftKeystoneSaioTest {

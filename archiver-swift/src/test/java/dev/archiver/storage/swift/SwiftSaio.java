@@ -26,8 +26,8 @@ import org.junit.jupiter.api.Assumptions;
  * Real OpenStack Swift (Debian's packages) as a single-node all-in-one on loopback, started by
  * {@code swift-saio.sh} (a test resource) once per test JVM and stopped by a shutdown hook. The
  * TempAuth instance starts in about 10 s; the Keystone instance ({@code SAIO_KEYSTONE=1}, a second
- * all-in-one with a real Keystone v3 in front) takes 40-100 s on a first start, so only the
- * Keystone test class asks for it.
+ * all-in-one with a real Keystone v3 in front) takes 40 s (idle) to 3 min (loaded) on a first
+ * start, so only the Keystone test class asks for it.
  *
  * <p>When the packages are missing, tests fail if {@code ARCHIVER_REQUIRE_SERVERS=true} (CI, {@code
  * scripts/test-all.sh}) and are skipped otherwise; run {@code scripts/setup/swift.sh} as root to
