@@ -337,6 +337,9 @@ public final class ConsumerWorker implements Runnable {
             }
             long bytes = 0;
             for (ConsumerRecord<byte[], byte[]> r : list) {
+                if (state.lastHandled >= -1 && r.offset() > state.lastHandled + 2) {
+                    offsetGap(state, state.lastHandled + 1, r.offset() - 1);
+                }
                 state.lastHandled = r.offset();
                 ArchiveRecord record = toArchiveRecord(r);
                 bytes += record.payloadSize();
@@ -531,8 +534,28 @@ public final class ConsumerWorker implements Runnable {
     }
 
     /**
-     * Logs when the position is past the last record handled: legitimate only for transaction
-     * markers.
+     * Kafka skipped offsets: deleted by retention before they were archived, removed by compaction,
+     * or aborted transactions (a single skipped offset is a transaction marker and not reported).
+     * Nothing can archive them; they are counted and reported, at most once a minute per partition.
+     */
+    private void offsetGap(PartitionState s, long from, long to) {
+        stats.offsetsSkippedByKafka.addAndGet(to - from + 1);
+        long now = System.currentTimeMillis();
+        if (now - s.lastGapWarningMillis >= 60_000) {
+            s.lastGapWarningMillis = now;
+            log.warn(
+                    "{}: Kafka did not deliver offsets {}..{} of {} (deleted by retention before they were archived,"
+                            + " compacted, or aborted transactions); they are not in the archive",
+                    name,
+                    from,
+                    to,
+                    s.partition);
+        }
+    }
+
+    /**
+     * Logs when the position is past the last record handled: expected for transaction markers and
+     * compaction.
      */
     private void checkPosition(PartitionState s, long position, String what) {
         if (s.lastHandled >= -1 && position > s.lastHandled + 1 && log.isDebugEnabled()) {

@@ -31,6 +31,8 @@ final class PartitionState {
     /** The offset of the last record taken from a poll; -1 before the first. */
     long lastHandled;
 
+    long lastGapWarningMillis;
+
     /** Consecutive staging write failures, for the backoff. */
     int stagingFailures;
 

@@ -103,6 +103,9 @@ public final class EmbeddedKafka implements BeforeAllCallback, ParameterResolver
             props.put(ProducerConfig.BATCH_SIZE_CONFIG, "65536");
             props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
             props.put(ProducerConfig.ACKS_CONFIG, "all");
+            // generous timeouts: test machines can be very loaded
+            props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "60000");
+            props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "300000");
             props.putAll(overrides);
             return new KafkaProducer<>(props);
         }

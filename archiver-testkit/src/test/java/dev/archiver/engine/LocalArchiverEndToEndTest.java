@@ -115,4 +115,32 @@ class LocalArchiverEndToEndTest extends AbstractArchiverEndToEndTest {
         assertExactlyOnce();
         assertThat(verify().records()).isEqualTo(count);
     }
+
+    @Test
+    void offsetsDeletedByRetentionBeforeArchivingAreCountedAndReported() throws Exception {
+        kafka.createTopic(topic, 1);
+        kafka.produce(dev.archiver.testing.TestData.json(topic, 1, 100, 0));
+        Archiver first = start(Map.of("upload.max-file-age", "1s"));
+        awaitCommitted(100, AWAIT);
+        first.close();
+        kafka.produce(dev.archiver.testing.TestData.json(topic, 1, 100, 0));
+        // retention deletes offsets 100..149 before the archiver gets to them
+        org.apache.kafka.common.TopicPartition tp =
+                new org.apache.kafka.common.TopicPartition(topic, 0);
+        kafka.admin()
+                .deleteRecords(
+                        Map.of(
+                                tp,
+                                org.apache.kafka.clients.admin.RecordsToDelete.beforeOffset(150)))
+                .all()
+                .get(30, java.util.concurrent.TimeUnit.SECONDS);
+        Archiver second = start(Map.of("upload.max-file-age", "1s"));
+        awaitCommitted(200, AWAIT);
+        second.close();
+        assertThat(second.stats().offsetsSkippedByKafka()).isEqualTo(50);
+        assertThat(second.stats().recordsArchived()).isEqualTo(50);
+        dev.archiver.verify.VerificationReport report = verify();
+        assertThat(report.ok()).as(report.summary()).isTrue();
+        assertThat(report.records()).isEqualTo(150);
+    }
 }
