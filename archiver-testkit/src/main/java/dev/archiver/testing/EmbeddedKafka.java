@@ -78,12 +78,36 @@ public final class EmbeddedKafka implements BeforeAllCallback, ParameterResolver
             return admin;
         }
 
-        /** Creates a topic and waits until it exists. */
+        /** Creates a topic and waits until every partition has a leader. */
         public void createTopic(String name, int partitions) {
             try {
                 admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1)))
                         .all()
                         .get(60, TimeUnit.SECONDS);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (true) {
+                    var description =
+                            admin.describeTopics(Set.of(name))
+                                    .allTopicNames()
+                                    .get(30, TimeUnit.SECONDS)
+                                    .get(name);
+                    if (description.partitions().size() == partitions
+                            && description.partitions().stream()
+                                    .allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+                        return;
+                    }
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException(
+                                "Partitions of "
+                                        + name
+                                        + " have no leader after 60 s: "
+                                        + description);
+                    }
+                    Thread.sleep(50);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
             } catch (Exception e) {
                 throw new IllegalStateException("Cannot create topic " + name, e);
             }
@@ -106,6 +130,12 @@ public final class EmbeddedKafka implements BeforeAllCallback, ParameterResolver
             // generous timeouts: test machines can be very loaded
             props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "60000");
             props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "300000");
+            // one request in flight: a first batch refused while a new partition's leader settles
+            // can
+            // then not be overtaken by later batches, which would leave the idempotent producer
+            // stuck
+            // on an out-of-order sequence
+            props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
             props.putAll(overrides);
             return new KafkaProducer<>(props);
         }
