@@ -61,8 +61,10 @@ import java.util.regex.Pattern;
  *     the service to verify, and store the file's MD5 as the blob's {@code Content-MD5}</td></tr>
  * <tr><td>{@code list-page-size}</td><td>{@code 5000}</td><td>blobs per listing page
  *     (1-5000)</td></tr>
- * <tr><td>{@code batch-delete}</td><td>{@code true}</td><td>delete several blobs with one
- *     {@code Blob Batch} request (up to 256 each)</td></tr>
+ * <tr><td>{@code batch-delete}</td><td>{@code false}</td><td>delete several blobs with
+ *     {@code Blob Batch} requests (up to 256 each), falling back to single deletes for the blobs a
+ *     batch did not delete; off by default because Azurite cannot run batches sent by the Java
+ *     SDK, so the batch path is not covered by the test suite</td></tr>
  * <tr><td>{@code retry.max-tries}</td><td>{@code 4}</td><td>attempts per request, by the
  *     SDK</td></tr>
  * <tr><td>{@code retry.try-timeout}</td><td>{@code 2m}</td><td>timeout of one attempt</td></tr>
@@ -637,7 +639,7 @@ public record AzureBlobStorageConfig(
         private Map<String, String> tags = new LinkedHashMap<>();
         private boolean contentMd5 = true;
         private int listPageSize = 5000;
-        private boolean batchDelete = true;
+        private boolean batchDelete = false;
         private int retryMaxTries = 4;
         private Duration retryTryTimeout = Duration.ofMinutes(2);
         private Duration retryDelay = Duration.ofSeconds(4);
