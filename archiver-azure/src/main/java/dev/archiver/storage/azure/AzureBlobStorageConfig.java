@@ -15,6 +15,7 @@ import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -160,7 +161,7 @@ public record AzureBlobStorageConfig(
         requireNonNull(sasToken, "sasToken is null");
         requireNonNull(managedIdentityClientId, "managedIdentityClientId is null");
         requireNonNull(accessTier, "accessTier is null");
-        tags = Map.copyOf(new TreeMap<>(requireNonNull(tags, "tags is null")));
+        tags = Collections.unmodifiableMap(new TreeMap<>(requireNonNull(tags, "tags is null")));
         requireNonNull(retryTryTimeout, "retryTryTimeout is null");
         requireNonNull(retryDelay, "retryDelay is null");
         requireNonNull(maxRetryDelay, "maxRetryDelay is null");
