@@ -259,6 +259,29 @@ class AzureBlobStorageAzuriteTest {
     }
 
     @Test
+    void openedStreamReadsByteByByteAndInChunksAcrossReadBlocks() throws Exception {
+        ObjectStorage storage = storage(Map.of());
+        byte[] content = random((4 << 20) + 4099, 11);
+        StorageLocation loc = location("stream/bytes.bin");
+        storage.upload(file(content), loc, UploadOptions.defaults());
+        try (InputStream in = storage.open(loc)) {
+            for (int i = 0; i < 5000; i++) {
+                assertThat(in.read()).as("byte %d", i).isEqualTo(content[i] & 0xff);
+            }
+            byte[] rest = new byte[content.length - 5000];
+            int off = 0;
+            while (off < rest.length) {
+                int n = in.read(rest, off, Math.min(rest.length - off, 65_537));
+                assertThat(n).as("read at %d", off).isPositive();
+                off += n;
+            }
+            assertThat(rest).isEqualTo(java.util.Arrays.copyOfRange(content, 5000, content.length));
+            assertThat(in.read()).isEqualTo(-1);
+            assertThat(in.read(new byte[10], 0, 10)).isEqualTo(-1);
+        }
+    }
+
+    @Test
     void metadataKeyMappingIsReversible() {
         for (String key : List.of("a", "archiver-records", "0", "0-a", "9abc-def", "a0-1")) {
             String azure = AzureBlobStorage.toAzureKey(key);
