@@ -20,5 +20,7 @@ for setup in scripts/setup/*.sh; do
     source "$setup"
 done
 
+# Two modules at a time: once core and the testkit are built, the backend suites (each with its own
+# broker and server) run side by side, which roughly halves the wall time on a 2-core machine.
 echo "== mvn verify"
-exec mvn -B -ntp ${MAVEN_ARGS_EXTRA:-} verify
+exec mvn -B -ntp -T 2 ${MAVEN_ARGS_EXTRA:-} verify
