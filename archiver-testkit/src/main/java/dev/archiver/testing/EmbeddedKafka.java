@@ -213,17 +213,6 @@ public final class EmbeddedKafka implements BeforeAllCallback, ParameterResolver
                         throw new IllegalStateException(
                                 "Cannot start the embedded Kafka broker", e);
                     }
-                    Broker toClose = b;
-                    Runtime.getRuntime()
-                            .addShutdownHook(
-                                    new Thread(
-                                            () -> {
-                                                try {
-                                                    toClose.close();
-                                                } catch (Exception ignored) {
-                                                    // the JVM is exiting
-                                                }
-                                            }));
                     shared = b;
                 }
             }
@@ -231,8 +220,30 @@ public final class EmbeddedKafka implements BeforeAllCallback, ParameterResolver
         return b;
     }
 
+    /**
+     * Closes the shared broker when JUnit finishes the whole test plan: inside the test run rather
+     * than in a JVM shutdown hook, which a slow broker shutdown could make outlast the build tool's
+     * wait for the test JVM to exit.
+     */
+    private static final class Closer implements ExtensionContext.Store.CloseableResource {
+        @Override
+        public void close() throws Exception {
+            Broker b;
+            synchronized (EmbeddedKafka.class) {
+                b = shared;
+                shared = null;
+            }
+            if (b != null) {
+                b.close();
+            }
+        }
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) {
+        context.getRoot()
+                .getStore(ExtensionContext.Namespace.GLOBAL)
+                .getOrComputeIfAbsent(Closer.class, k -> new Closer(), Closer.class);
         shared();
     }
 
