@@ -521,7 +521,7 @@ public final class ConsumerWorker implements Runnable {
         }
         s.lastIdleCommitMillis = now.toEpochMilli();
         long position = consumer.position(tp, POSITION_TIMEOUT);
-        checkPosition(s, position, "idle commit");
+        checkPosition(s, position);
         if (position > s.committed) {
             try {
                 tracker.commit(Map.of(s.partition, position));
@@ -554,25 +554,22 @@ public final class ConsumerWorker implements Runnable {
     }
 
     /**
-     * Logs when the position is past the last record handled: expected for transaction markers and
-     * compaction.
+     * Checks a position about to be committed against the last record handled: a jump of more than
+     * one offset (one is a transaction marker) means Kafka skipped records, e.g. retention deleted
+     * them while the partition was not being consumed.
      */
-    private void checkPosition(PartitionState s, long position, String what) {
-        if (s.lastHandled >= -1 && position > s.lastHandled + 1 && log.isDebugEnabled()) {
-            log.debug(
-                    "{}: {} of {} at position {} but the last record handled is {} (committed {})",
-                    name,
-                    what,
-                    s.partition,
-                    position,
-                    s.lastHandled,
-                    s.committed);
+    private void checkPosition(PartitionState s, long position) {
+        if (s.lastHandled >= -1 && position > s.lastHandled + 2) {
+            offsetGap(s, s.lastHandled + 1, position - 1);
+        }
+        if (position - 1 > s.lastHandled) {
+            s.lastHandled = position - 1;
         }
     }
 
     private void seal(TopicPartition tp, PartitionState s) throws IOException {
         long nextOffset = consumer.position(tp, POSITION_TIMEOUT);
-        checkPosition(s, nextOffset, "seal");
+        checkPosition(s, nextOffset);
         String ext = config.format().extension() + config.codec().extension();
         int epoch = consumer.groupMetadata().generationId();
         String ownerId = consumer.groupMetadata().memberId();
