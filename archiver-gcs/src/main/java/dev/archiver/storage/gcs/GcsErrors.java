@@ -7,6 +7,7 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * Translates Google client errors into the SPI's exceptions. Messages name the operation and the
@@ -14,6 +15,7 @@ import java.util.Locale;
  */
 final class GcsErrors {
     private static final int MAX_DETAIL = 300;
+    private static final Pattern URL_QUERY = Pattern.compile("(https?://[^\\s?]+)\\?\\S*");
 
     private GcsErrors() {}
 
@@ -120,7 +122,7 @@ final class GcsErrors {
         if (m == null || m.isBlank()) {
             return "";
         }
-        m = m.strip().replaceAll("\\s+", " ");
+        m = clean(m);
         if (m.length() > MAX_DETAIL) {
             m = m.substring(0, MAX_DETAIL) + "...";
         }
@@ -137,11 +139,19 @@ final class GcsErrors {
         if (m == null || m.isBlank()) {
             return name;
         }
-        m = m.strip().replaceAll("\\s+", " ");
+        m = clean(m);
         if (m.length() > MAX_DETAIL) {
             m = m.substring(0, MAX_DETAIL) + "...";
         }
         return name.toLowerCase(Locale.ROOT).contains("exception") ? name + ": " + m : m;
+    }
+
+    /**
+     * One line, without URL queries: a resumable session's URL carries its upload id, which lets
+     * anyone holding it write to the session.
+     */
+    private static String clean(String message) {
+        return URL_QUERY.matcher(message.strip().replaceAll("\\s+", " ")).replaceAll("$1?...");
     }
 
     /**
