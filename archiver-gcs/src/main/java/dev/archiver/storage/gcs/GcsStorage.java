@@ -185,8 +185,8 @@ final class GcsStorage implements ObjectStorage {
         try {
             written =
                     size <= config.resumableThreshold()
-                            ? uploadInOneRequest(localFile, info.build(), options, generation)
-                            : uploadResumably(localFile, info.build(), options, generation);
+                            ? uploadInOneRequest(localFile, info.build(), generation)
+                            : uploadResumably(localFile, info.build(), generation);
         } catch (IOException | RuntimeException e) {
             throw GcsErrors.translate(Operation.UPLOAD, location, e);
         }
@@ -230,8 +230,7 @@ final class GcsStorage implements ObjectStorage {
         };
     }
 
-    private BlobInfo uploadInOneRequest(
-            Path localFile, BlobInfo info, UploadOptions options, Optional<Long> generation)
+    private BlobInfo uploadInOneRequest(Path localFile, BlobInfo info, Optional<Long> generation)
             throws IOException {
         byte[] content = Files.readAllBytes(localFile);
         List<BlobTargetOption> opts = new ArrayList<>();
@@ -246,8 +245,7 @@ final class GcsStorage implements ObjectStorage {
         return client.create(info, content, opts.toArray(BlobTargetOption[]::new));
     }
 
-    private BlobInfo uploadResumably(
-            Path localFile, BlobInfo info, UploadOptions options, Optional<Long> generation)
+    private BlobInfo uploadResumably(Path localFile, BlobInfo info, Optional<Long> generation)
             throws IOException {
         List<BlobWriteOption> opts = new ArrayList<>();
         opts.add(BlobWriteOption.disableGzipContent());
