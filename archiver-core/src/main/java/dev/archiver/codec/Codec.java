@@ -17,7 +17,9 @@ public interface Codec {
     /** The file-name suffix including the dot, e.g. {@code .zst}; empty for {@code none}. */
     String extension();
 
-    /** Wraps {@code out}; closing the result finishes the compressed stream and closes {@code out}. */
+    /**
+     * Wraps {@code out}; closing the result finishes the compressed stream and closes {@code out}.
+     */
     OutputStream compress(OutputStream out) throws IOException;
 
     /** Wraps {@code in}; closing the result closes {@code in}. */

@@ -115,7 +115,10 @@ public final class Settings {
     }
 
     public int getInt(String key, int defaultValue) {
-        return getString(key).map(v -> parseLong(key, v, "an integer")).map(Math::toIntExact).orElse(defaultValue);
+        return getString(key)
+                .map(v -> parseLong(key, v, "an integer"))
+                .map(Math::toIntExact)
+                .orElse(defaultValue);
     }
 
     public long getLong(String key, long defaultValue) {
@@ -133,12 +136,19 @@ public final class Settings {
                                 return false;
                             }
                             throw new ConfigException(
-                                    "Invalid value '" + v + "' for " + fullKey(key) + ": expected true or false");
+                                    "Invalid value '"
+                                            + v
+                                            + "' for "
+                                            + fullKey(key)
+                                            + ": expected true or false");
                         })
                 .orElse(defaultValue);
     }
 
-    /** A duration such as {@code 250ms}, {@code 30s}, {@code 5m}, {@code 1h}, {@code 1d}, or an ISO-8601 {@code PT5M}. */
+    /**
+     * A duration such as {@code 250ms}, {@code 30s}, {@code 5m}, {@code 1h}, {@code 1d}, or an
+     * ISO-8601 {@code PT5M}.
+     */
     public Optional<Duration> getDuration(String key) {
         return getString(key).map(v -> parseDuration(fullKey(key), v));
     }
@@ -147,7 +157,10 @@ public final class Settings {
         return getDuration(key).orElse(defaultValue);
     }
 
-    /** A size in bytes such as {@code 512}, {@code 64KB}, {@code 128MB}, {@code 1GB} (binary multiples). */
+    /**
+     * A size in bytes such as {@code 512}, {@code 64KB}, {@code 128MB}, {@code 1GB} (binary
+     * multiples).
+     */
     public Optional<Long> getDataSize(String key) {
         return getString(key).map(v -> parseDataSize(fullKey(key), v));
     }
@@ -167,9 +180,18 @@ public final class Settings {
                                 }
                             }
                             throw new ConfigException(
-                                    "Invalid value '" + v + "' for " + fullKey(key) + ": accepted values are "
+                                    "Invalid value '"
+                                            + v
+                                            + "' for "
+                                            + fullKey(key)
+                                            + ": accepted values are "
                                             + Arrays.stream(type.getEnumConstants())
-                                                    .map(e -> e.name().toLowerCase(Locale.ROOT).replace('_', '-'))
+                                                    .map(
+                                                            e ->
+                                                                    e.name()
+                                                                            .toLowerCase(
+                                                                                    Locale.ROOT)
+                                                                            .replace('_', '-'))
                                                     .collect(Collectors.joining(", ")));
                         })
                 .orElse(defaultValue);
@@ -202,7 +224,8 @@ public final class Settings {
         try {
             return Long.parseLong(v);
         } catch (NumberFormatException e) {
-            throw new ConfigException("Invalid value '" + v + "' for " + fullKey(key) + ": expected " + what);
+            throw new ConfigException(
+                    "Invalid value '" + v + "' for " + fullKey(key) + ": expected " + what);
         }
     }
 
@@ -241,7 +264,10 @@ public final class Settings {
 
     private static ConfigException badDuration(String key, String v) {
         return new ConfigException(
-                "Invalid duration '" + v + "' for " + key
+                "Invalid duration '"
+                        + v
+                        + "' for "
+                        + key
                         + ": expected a non-negative number with a unit ms, s, m, h or d (e.g. 30s, 10m)");
     }
 
@@ -250,17 +276,21 @@ public final class Settings {
         Matcher m = DATA_SIZE.matcher(v.trim());
         if (!m.matches()) {
             throw new ConfigException(
-                    "Invalid size '" + v + "' for " + key
+                    "Invalid size '"
+                            + v
+                            + "' for "
+                            + key
                             + ": expected a non-negative number with an optional unit B, KB, MB or GB (e.g. 128MB)");
         }
         long n = Long.parseLong(m.group(1));
         String unit = m.group(2) == null ? "b" : m.group(2).toLowerCase(Locale.ROOT);
-        long mul = switch (unit) {
-            case "k", "kb", "kib" -> 1L << 10;
-            case "m", "mb", "mib" -> 1L << 20;
-            case "g", "gb", "gib" -> 1L << 30;
-            default -> 1L;
-        };
+        long mul =
+                switch (unit) {
+                    case "k", "kb", "kib" -> 1L << 10;
+                    case "m", "mb", "mib" -> 1L << 20;
+                    case "g", "gb", "gib" -> 1L << 30;
+                    default -> 1L;
+                };
         return Math.multiplyExact(n, mul);
     }
 

@@ -39,8 +39,8 @@ public interface OffsetTracker extends Closeable {
 
     /**
      * Takes an exclusive lock on a partition around upload and commit, for trackers that can (the
-     * ZooKeeper tracker, as Secor does). While holding it, the tracker re-reads the committed offset
-     * and fails when it is not {@code expectedCommitted}: another consumer has moved on.
+     * ZooKeeper tracker, as Secor does). While holding it, the tracker re-reads the committed
+     * offset and fails when it is not {@code expectedCommitted}: another consumer has moved on.
      *
      * @param expectedCommitted the committed offset this consumer resumed from or last committed;
      *     -1 when nothing was committed
@@ -48,7 +48,8 @@ public interface OffsetTracker extends Closeable {
      * @throws OwnershipLostException when the committed offset moved
      * @throws IOException when the lock cannot be taken
      */
-    default PartitionLock lock(TopicPartitionId partition, long expectedCommitted) throws IOException {
+    default PartitionLock lock(TopicPartitionId partition, long expectedCommitted)
+            throws IOException {
         return PartitionLock.NONE;
     }
 

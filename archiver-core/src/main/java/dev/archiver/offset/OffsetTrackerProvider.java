@@ -6,8 +6,8 @@ import org.apache.kafka.clients.consumer.Consumer;
 /**
  * Creates {@link OffsetTracker}s; registered in {@code
  * META-INF/services/dev.archiver.offset.OffsetTrackerProvider}, selected with {@code
- * offsets.tracker=NAME} (default {@code kafka}); receives the settings under {@code
- * offsets.NAME.}. One tracker is created per consumer thread.
+ * offsets.tracker=NAME} (default {@code kafka}); receives the settings under {@code offsets.NAME.}.
+ * One tracker is created per consumer thread.
  *
  * @since 0.1
  */

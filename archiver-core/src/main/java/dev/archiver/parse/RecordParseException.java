@@ -16,6 +16,15 @@ public class RecordParseException extends RuntimeException {
     }
 
     public RecordParseException(ArchiveRecord record, String reason, Throwable cause) {
-        super("Cannot parse " + record.topic() + "-" + record.partition() + "@" + record.offset() + ": " + reason, cause);
+        super(
+                "Cannot parse "
+                        + record.topic()
+                        + "-"
+                        + record.partition()
+                        + "@"
+                        + record.offset()
+                        + ": "
+                        + reason,
+                cause);
     }
 }

@@ -6,8 +6,8 @@ import dev.archiver.record.ArchiveRecord;
  * Turns a Kafka record into a {@link ParsedRecord}: its event time plus named fields.
  *
  * <p>A parser is a pure function of the record: the same record always yields the same result,
- * whatever the wall clock says. Exactly-once depends on it, because a replayed record must be routed
- * to the same output partition as before.
+ * whatever the wall clock says. Exactly-once depends on it, because a replayed record must be
+ * routed to the same output partition as before.
  *
  * <p>Implementations are called from the engine's consumer threads and must be thread-safe (the
  * built-ins are stateless).

@@ -19,7 +19,11 @@ public record PartitionPath(List<String> segments) {
     public PartitionPath {
         segments = List.copyOf(requireNonNull(segments, "segments is null"));
         for (String s : segments) {
-            if (s.isEmpty() || s.equals(".") || s.equals("..") || s.indexOf('/') >= 0 || s.chars().anyMatch(c -> c < 0x20)) {
+            if (s.isEmpty()
+                    || s.equals(".")
+                    || s.equals("..")
+                    || s.indexOf('/') >= 0
+                    || s.chars().anyMatch(c -> c < 0x20)) {
                 throw new IllegalArgumentException("Invalid partition path segment: '" + s + "'");
             }
         }

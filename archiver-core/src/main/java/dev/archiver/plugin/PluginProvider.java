@@ -4,8 +4,8 @@ import dev.archiver.config.Settings;
 
 /**
  * A factory for one kind of plug-in, found by its short {@link #name()} through {@link
- * java.util.ServiceLoader}. Each SPI has its own sub-interface ({@code RecordParserProvider}, {@code
- * PartitionerProvider}, ...); a plug-in jar lists its implementations in {@code
+ * java.util.ServiceLoader}. Each SPI has its own sub-interface ({@code RecordParserProvider},
+ * {@code PartitionerProvider}, ...); a plug-in jar lists its implementations in {@code
  * META-INF/services/<sub-interface>}.
  *
  * <p>Rules for implementations: a public no-arg constructor that does nothing (no I/O, no threads);
@@ -16,7 +16,10 @@ import dev.archiver.config.Settings;
  */
 public interface PluginProvider<T> {
 
-    /** The short name users select it with, e.g. {@code jsonl}, {@code zstd}, {@code time}. Lowercase. */
+    /**
+     * The short name users select it with, e.g. {@code jsonl}, {@code zstd}, {@code time}.
+     * Lowercase.
+     */
     String name();
 
     /**

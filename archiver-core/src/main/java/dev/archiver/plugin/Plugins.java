@@ -17,7 +17,8 @@ public final class Plugins {
     private Plugins() {}
 
     /** All providers of {@code type} visible from {@code classLoader}, by name, sorted. */
-    public static <P extends PluginProvider<?>> Map<String, P> all(Class<P> type, ClassLoader classLoader) {
+    public static <P extends PluginProvider<?>> Map<String, P> all(
+            Class<P> type, ClassLoader classLoader) {
         requireNonNull(type, "type is null");
         Map<String, P> byName = new TreeMap<>();
         for (P provider : ServiceLoader.load(type, classLoader)) {
@@ -25,8 +26,14 @@ public final class Plugins {
             P previous = byName.putIfAbsent(name, provider);
             if (previous != null && previous.getClass() != provider.getClass()) {
                 throw new IllegalStateException(
-                        "Two " + type.getSimpleName() + "s are named '" + name + "': "
-                                + previous.getClass().getName() + " and " + provider.getClass().getName());
+                        "Two "
+                                + type.getSimpleName()
+                                + "s are named '"
+                                + name
+                                + "': "
+                                + previous.getClass().getName()
+                                + " and "
+                                + provider.getClass().getName());
             }
         }
         return byName;
@@ -38,13 +45,19 @@ public final class Plugins {
      * @param key the configuration key the name came from, for the error message
      * @throws ConfigException naming the key and the accepted names when there is no such provider
      */
-    public static <P extends PluginProvider<?>> P find(Class<P> type, String name, String key, ClassLoader classLoader) {
+    public static <P extends PluginProvider<?>> P find(
+            Class<P> type, String name, String key, ClassLoader classLoader) {
         requireNonNull(name, "name is null");
         Map<String, P> all = all(type, classLoader);
         P provider = all.get(name.trim().toLowerCase(Locale.ROOT));
         if (provider == null) {
             throw new ConfigException(
-                    "Unknown value '" + name + "' for " + key + ": accepted values are " + String.join(", ", all.keySet()));
+                    "Unknown value '"
+                            + name
+                            + "' for "
+                            + key
+                            + ": accepted values are "
+                            + String.join(", ", all.keySet()));
         }
         return provider;
     }

@@ -16,7 +16,13 @@ import java.time.Instant;
  * @param lastOffset the largest offset staged
  * @since 0.1
  */
-public record FileStats(long records, long bytes, int openFiles, Instant createdAt, long firstOffset, long lastOffset) {
+public record FileStats(
+        long records,
+        long bytes,
+        int openFiles,
+        Instant createdAt,
+        long firstOffset,
+        long lastOffset) {
     public FileStats {
         requireNonNull(createdAt, "createdAt is null");
     }

@@ -89,8 +89,21 @@ public record ArchiveRecord(
     /** Payloads are shown truncated and safely decoded, so logs never carry whole records. */
     @Override
     public String toString() {
-        return "ArchiveRecord[" + topic + "-" + partition + "@" + offset + ", timestamp=" + timestamp
-                + ", key=" + preview(key) + ", value=" + preview(value) + ", headers=" + headers.size() + "]";
+        return "ArchiveRecord["
+                + topic
+                + "-"
+                + partition
+                + "@"
+                + offset
+                + ", timestamp="
+                + timestamp
+                + ", key="
+                + preview(key)
+                + ", value="
+                + preview(value)
+                + ", headers="
+                + headers.size()
+                + "]";
     }
 
     static String preview(byte[] bytes) {

@@ -7,7 +7,8 @@ import static java.util.Objects.requireNonNull;
  *
  * @since 0.1
  */
-public record TopicPartitionId(String topic, int partition) implements Comparable<TopicPartitionId> {
+public record TopicPartitionId(String topic, int partition)
+        implements Comparable<TopicPartitionId> {
 
     public TopicPartitionId {
         requireNonNull(topic, "topic is null");

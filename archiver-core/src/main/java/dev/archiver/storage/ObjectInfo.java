@@ -17,7 +17,12 @@ import java.util.Optional;
  * @param metadata user metadata; empty in listings of stores that do not return it there
  * @since 0.1
  */
-public record ObjectInfo(StorageLocation location, long size, Instant lastModified, Optional<String> etag, Map<String, String> metadata) {
+public record ObjectInfo(
+        StorageLocation location,
+        long size,
+        Instant lastModified,
+        Optional<String> etag,
+        Map<String, String> metadata) {
     public ObjectInfo {
         requireNonNull(location, "location is null");
         requireNonNull(lastModified, "lastModified is null");

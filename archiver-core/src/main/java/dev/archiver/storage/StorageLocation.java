@@ -35,7 +35,8 @@ public final class StorageLocation {
         requireNonNull(location, "location is null");
         int colon = location.indexOf(':');
         if (colon <= 0 || !location.substring(0, colon).matches("[A-Za-z][A-Za-z0-9+.-]*")) {
-            throw new IllegalArgumentException("Invalid storage location '" + location + "': expected scheme://bucket/key");
+            throw new IllegalArgumentException(
+                    "Invalid storage location '" + location + "': expected scheme://bucket/key");
         }
         String scheme = location.substring(0, colon).toLowerCase(Locale.ROOT);
         String rest = location.substring(colon + 1);
@@ -43,20 +44,24 @@ public final class StorageLocation {
             if (scheme.equals("file") && rest.startsWith("/")) {
                 return new StorageLocation(scheme, "", stripSlashes(rest));
             }
-            throw new IllegalArgumentException("Invalid storage location '" + location + "': expected scheme://bucket/key");
+            throw new IllegalArgumentException(
+                    "Invalid storage location '" + location + "': expected scheme://bucket/key");
         }
         rest = rest.substring(2);
         int slash = rest.indexOf('/');
         String authority = slash < 0 ? rest : rest.substring(0, slash);
         String key = slash < 0 ? "" : stripSlashes(rest.substring(slash + 1));
         if (authority.contains("@") && !scheme.startsWith("abfs")) {
-            throw new IllegalArgumentException("Invalid storage location '" + location + "': user info is not allowed");
+            throw new IllegalArgumentException(
+                    "Invalid storage location '" + location + "': user info is not allowed");
         }
         if (authority.contains(":")) {
-            throw new IllegalArgumentException("Invalid storage location '" + location + "': a port is not allowed");
+            throw new IllegalArgumentException(
+                    "Invalid storage location '" + location + "': a port is not allowed");
         }
         if (authority.isEmpty() && !scheme.equals("file")) {
-            throw new IllegalArgumentException("Invalid storage location '" + location + "': the bucket is missing");
+            throw new IllegalArgumentException(
+                    "Invalid storage location '" + location + "': the bucket is missing");
         }
         return new StorageLocation(scheme, authority, key);
     }
@@ -105,7 +110,9 @@ public final class StorageLocation {
 
     /** The key relative to {@code prefix}, which must be a prefix of this location. */
     public String relativeTo(StorageLocation prefix) {
-        if (!scheme.equals(prefix.scheme) || !authority.equals(prefix.authority) || !key.startsWith(prefix.key)) {
+        if (!scheme.equals(prefix.scheme)
+                || !authority.equals(prefix.authority)
+                || !key.startsWith(prefix.key)) {
             throw new IllegalArgumentException(this + " is not under " + prefix);
         }
         return stripSlashes(key.substring(prefix.key.length()));
@@ -119,7 +126,10 @@ public final class StorageLocation {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof StorageLocation l && scheme.equals(l.scheme) && authority.equals(l.authority) && key.equals(l.key);
+        return o instanceof StorageLocation l
+                && scheme.equals(l.scheme)
+                && authority.equals(l.authority)
+                && key.equals(l.key);
     }
 
     @Override

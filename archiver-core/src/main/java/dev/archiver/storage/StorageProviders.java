@@ -18,8 +18,21 @@ import java.util.TreeMap;
  */
 public final class StorageProviders {
     private static final Map<String, String> MODULE_HINTS =
-            Map.of("s3", "archiver-s3", "s3a", "archiver-s3", "gs", "archiver-gcs", "azblob", "archiver-azure",
-                    "abfs", "archiver-azure", "abfss", "archiver-azure", "swift", "archiver-swift");
+            Map.of(
+                    "s3",
+                    "archiver-s3",
+                    "s3a",
+                    "archiver-s3",
+                    "gs",
+                    "archiver-gcs",
+                    "azblob",
+                    "archiver-azure",
+                    "abfs",
+                    "archiver-azure",
+                    "abfss",
+                    "archiver-azure",
+                    "swift",
+                    "archiver-swift");
 
     private final Map<String, StorageProvider> byScheme;
 
@@ -29,7 +42,10 @@ public final class StorageProviders {
 
     /** The providers found by {@link ServiceLoader} from {@code classLoader}. */
     public static StorageProviders load(ClassLoader classLoader) {
-        return of(ServiceLoader.load(StorageProvider.class, classLoader).stream().map(ServiceLoader.Provider::get).toList());
+        return of(
+                ServiceLoader.load(StorageProvider.class, classLoader).stream()
+                        .map(ServiceLoader.Provider::get)
+                        .toList());
     }
 
     /** The providers found from the context class loader. */
@@ -48,8 +64,13 @@ public final class StorageProviders {
             for (String scheme : p.schemes()) {
                 StorageProvider previous = byScheme.putIfAbsent(scheme, p);
                 if (previous != null && previous.getClass() != p.getClass()) {
-                    throw new IllegalStateException("Two storage providers claim scheme '" + scheme + "': "
-                            + previous.getClass().getName() + " and " + p.getClass().getName());
+                    throw new IllegalStateException(
+                            "Two storage providers claim scheme '"
+                                    + scheme
+                                    + "': "
+                                    + previous.getClass().getName()
+                                    + " and "
+                                    + p.getClass().getName());
                 }
             }
         }
@@ -71,14 +92,23 @@ public final class StorageProviders {
         StorageProvider p = byScheme.get(location.scheme());
         if (p == null) {
             String hint = MODULE_HINTS.get(location.scheme());
-            throw new ConfigException("No storage provider for scheme '" + location.scheme() + "' in '" + location
-                    + "' (available: " + String.join(", ", byScheme.keySet()) + ")"
-                    + (hint == null ? "" : ". Add " + hint + " to the class path."));
+            throw new ConfigException(
+                    "No storage provider for scheme '"
+                            + location.scheme()
+                            + "' in '"
+                            + location
+                            + "' (available: "
+                            + String.join(", ", byScheme.keySet())
+                            + ")"
+                            + (hint == null ? "" : ". Add " + hint + " to the class path."));
         }
         return p;
     }
 
-    /** Creates the storage for {@code location} with the settings under {@code storage.NAME.} of {@code settings}. */
+    /**
+     * Creates the storage for {@code location} with the settings under {@code storage.NAME.} of
+     * {@code settings}.
+     */
     public ObjectStorage create(StorageLocation location, Settings settings) {
         StorageProvider p = forLocation(location);
         return p.create(settings.withPrefix("storage." + p.name() + "."));

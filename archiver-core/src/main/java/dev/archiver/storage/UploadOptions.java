@@ -9,9 +9,8 @@ import java.util.regex.Pattern;
  * Options for one {@link ObjectStorage#upload}: user metadata and a write precondition.
  *
  * <p>Metadata keys are lowercase ASCII letters, digits and dashes (the intersection that every
- * store accepts); values are printable ASCII. Backends map them onto their native metadata
- * (S3 {@code x-amz-meta-*}, Azure blob metadata, GCS custom metadata, Swift {@code
- * X-Object-Meta-*}).
+ * store accepts); values are printable ASCII. Backends map them onto their native metadata (S3
+ * {@code x-amz-meta-*}, Azure blob metadata, GCS custom metadata, Swift {@code X-Object-Meta-*}).
  *
  * @param metadata user metadata; may be empty
  * @param precondition when the write may happen
@@ -25,10 +24,12 @@ public record UploadOptions(Map<String, String> metadata, Precondition precondit
         requireNonNull(precondition, "precondition is null");
         for (var e : metadata.entrySet()) {
             if (!META_KEY.matcher(e.getKey()).matches()) {
-                throw new IllegalArgumentException("Invalid metadata key '" + e.getKey() + "': use [a-z0-9-]");
+                throw new IllegalArgumentException(
+                        "Invalid metadata key '" + e.getKey() + "': use [a-z0-9-]");
             }
             if (!e.getValue().chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
-                throw new IllegalArgumentException("Invalid metadata value for '" + e.getKey() + "': use printable ASCII");
+                throw new IllegalArgumentException(
+                        "Invalid metadata value for '" + e.getKey() + "': use printable ASCII");
             }
         }
     }

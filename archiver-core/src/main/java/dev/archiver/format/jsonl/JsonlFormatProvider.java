@@ -1,0 +1,24 @@
+package dev.archiver.format.jsonl;
+
+import dev.archiver.config.Settings;
+import dev.archiver.format.FileFormat;
+import dev.archiver.format.FileFormatProvider;
+
+/**
+ * Provides the {@code jsonl} format. Setting: {@code payload-encoding} = {@code base64} (default) |
+ * {@code utf8-or-base64}.
+ */
+public final class JsonlFormatProvider implements FileFormatProvider {
+
+    @Override
+    public String name() {
+        return "jsonl";
+    }
+
+    @Override
+    public FileFormat create(Settings settings) {
+        return new JsonlFormat(
+                settings.getEnum(
+                        "payload-encoding", PayloadEncoding.class, PayloadEncoding.BASE64));
+    }
+}

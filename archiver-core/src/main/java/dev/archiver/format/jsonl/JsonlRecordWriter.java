@@ -1,0 +1,36 @@
+package dev.archiver.format.jsonl;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.archiver.format.RecordWriter;
+import dev.archiver.parse.ParsedRecord;
+import java.io.IOException;
+
+final class JsonlRecordWriter implements RecordWriter {
+    private final JsonGenerator generator;
+    private final PayloadEncoding encoding;
+    private boolean closed;
+
+    JsonlRecordWriter(JsonGenerator generator, PayloadEncoding encoding) {
+        this.generator = generator;
+        this.encoding = encoding;
+    }
+
+    @Override
+    public void write(ParsedRecord record) throws IOException {
+        if (closed) {
+            throw new IOException("jsonl writer is closed");
+        }
+        JsonlRecords.write(generator, record.record(), null, encoding);
+        generator.writeRaw('\n');
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        // flushes the generator's buffer and closes the target stream
+        generator.close();
+    }
+}

@@ -1,0 +1,208 @@
+package dev.archiver.testing;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+/**
+ * A real Apache Kafka broker (one combined KRaft node) in the test JVM on loopback, shared by every
+ * test class of the run that uses the extension: {@code @ExtendWith(EmbeddedKafka.class)} and a
+ * parameter of type {@code EmbeddedKafka} in a test or lifecycle method, or {@link #shared()}. The
+ * broker stops when the test run ends.
+ */
+public final class EmbeddedKafka implements BeforeAllCallback, ParameterResolver {
+    private static volatile Broker shared;
+
+    /** A started broker; JUnit closes it at the end of the run. */
+    public static final class Broker
+            implements AutoCloseable, ExtensionContext.Store.CloseableResource {
+        private final KafkaClusterTestKit kit;
+        private final Admin admin;
+
+        Broker() throws Exception {
+            kit =
+                    new KafkaClusterTestKit.Builder(
+                                    new TestKitNodes.Builder()
+                                            .setCombined(true)
+                                            .setNumControllerNodes(1)
+                                            .setNumBrokerNodes(1)
+                                            .build())
+                            .setConfigProp("offsets.topic.replication.factor", "1")
+                            .setConfigProp("offsets.topic.num.partitions", "4")
+                            .setConfigProp("transaction.state.log.replication.factor", "1")
+                            .setConfigProp("transaction.state.log.min.isr", "1")
+                            .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                            .setConfigProp("group.min.session.timeout.ms", "1000")
+                            .build();
+            kit.format();
+            kit.startup();
+            kit.waitForReadyBrokers();
+            Properties props = new Properties();
+            props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kit.bootstrapServers());
+            admin = Admin.create(props);
+        }
+
+        public String bootstrapServers() {
+            return kit.bootstrapServers();
+        }
+
+        public Admin admin() {
+            return admin;
+        }
+
+        /** Creates a topic and waits until it exists. */
+        public void createTopic(String name, int partitions) {
+            try {
+                admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1)))
+                        .all()
+                        .get(60, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new IllegalStateException("Cannot create topic " + name, e);
+            }
+        }
+
+        /** A producer of raw bytes with idempotence on; the caller closes it. */
+        public KafkaProducer<byte[], byte[]> producer(Map<String, Object> overrides) {
+            Properties props = new Properties();
+            props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+            props.put(
+                    ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+                    ByteArraySerializer.class.getName());
+            props.put(
+                    ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                    ByteArraySerializer.class.getName());
+            props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+            props.put(ProducerConfig.BATCH_SIZE_CONFIG, "65536");
+            props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+            props.put(ProducerConfig.ACKS_CONFIG, "all");
+            props.putAll(overrides);
+            return new KafkaProducer<>(props);
+        }
+
+        /**
+         * Sends every record, waits for all acknowledgements, and returns their metadata in order.
+         */
+        public List<RecordMetadata> produce(Collection<ProducerRecord<byte[], byte[]>> records) {
+            try (KafkaProducer<byte[], byte[]> producer = producer(Map.of())) {
+                List<Future<RecordMetadata>> futures = new ArrayList<>(records.size());
+                for (ProducerRecord<byte[], byte[]> r : records) {
+                    futures.add(producer.send(r));
+                }
+                producer.flush();
+                List<RecordMetadata> result = new ArrayList<>(futures.size());
+                for (Future<RecordMetadata> f : futures) {
+                    result.add(f.get(60, TimeUnit.SECONDS));
+                }
+                return result;
+            } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+                throw new IllegalStateException("Producing failed", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+
+        /** The end offsets of a topic's partitions. */
+        public Map<TopicPartition, Long> endOffsets(String topic) {
+            try {
+                var desc =
+                        admin.describeTopics(Set.of(topic))
+                                .allTopicNames()
+                                .get(30, TimeUnit.SECONDS)
+                                .get(topic);
+                Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> specs =
+                        new java.util.HashMap<>();
+                desc.partitions()
+                        .forEach(
+                                p ->
+                                        specs.put(
+                                                new TopicPartition(topic, p.partition()),
+                                                org.apache.kafka.clients.admin.OffsetSpec
+                                                        .latest()));
+                Map<TopicPartition, Long> result =
+                        new java.util.TreeMap<>(
+                                java.util.Comparator.comparing(TopicPartition::toString));
+                admin.listOffsets(specs)
+                        .all()
+                        .get(30, TimeUnit.SECONDS)
+                        .forEach((tp, info) -> result.put(tp, info.offset()));
+                return result;
+            } catch (Exception e) {
+                throw new IllegalStateException("Cannot read end offsets of " + topic, e);
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            admin.close();
+            kit.close();
+        }
+    }
+
+    /** The broker shared by the test run, started on first use. */
+    public static Broker shared() {
+        Broker b = shared;
+        if (b == null) {
+            synchronized (EmbeddedKafka.class) {
+                b = shared;
+                if (b == null) {
+                    try {
+                        b = new Broker();
+                    } catch (Exception e) {
+                        throw new IllegalStateException(
+                                "Cannot start the embedded Kafka broker", e);
+                    }
+                    Broker toClose = b;
+                    Runtime.getRuntime()
+                            .addShutdownHook(
+                                    new Thread(
+                                            () -> {
+                                                try {
+                                                    toClose.close();
+                                                } catch (Exception ignored) {
+                                                    // the JVM is exiting
+                                                }
+                                            }));
+                    shared = b;
+                }
+            }
+        }
+        return b;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        shared();
+    }
+
+    @Override
+    public boolean supportsParameter(ParameterContext p, ExtensionContext e) {
+        return p.getParameter().getType() == Broker.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext p, ExtensionContext e) {
+        return shared();
+    }
+}
