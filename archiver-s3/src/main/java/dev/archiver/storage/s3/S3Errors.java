@@ -2,6 +2,7 @@ package dev.archiver.storage.s3;
 
 import dev.archiver.storage.PreconditionFailedException;
 import dev.archiver.storage.StorageException;
+import dev.archiver.storage.UploadOptions.Precondition;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -112,6 +113,29 @@ final class S3Errors {
                         || e instanceof ApiCallAttemptTimeoutException
                         || (e instanceof SdkClientException && hasIoCause(e));
         return new StorageException(prefix + e.getMessage(), retryable, e);
+    }
+
+    /**
+     * Like {@link #translate}, for a write with {@code precondition}: S3 answers an {@code
+     * If-Match} on a missing key with 404 NoSuchKey rather than 412, and that too means the
+     * precondition failed.
+     */
+    static IOException translateWrite(
+            SdkException e, S3Location location, Precondition precondition) {
+        if (precondition.kind() == Precondition.Kind.IF_MATCH
+                && e instanceof AwsServiceException service
+                && service.statusCode() == 404
+                && service.awsErrorDetails() != null
+                && "NoSuchKey".equals(service.awsErrorDetails().errorCode())) {
+            return new PreconditionFailedException(
+                    "Failed uploading "
+                            + location
+                            + ": precondition failed (404 NoSuchKey: no object to match "
+                            + precondition.etag()
+                            + ")",
+                    e);
+        }
+        return translate(e, "uploading", location, false);
     }
 
     private static String describe(int status, String code, String message) {

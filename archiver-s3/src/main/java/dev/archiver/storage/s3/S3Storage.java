@@ -183,7 +183,7 @@ final class S3Storage implements ObjectStorage {
                     request.build(),
                     RequestBody.fromContentProvider(body, size, "application/octet-stream"));
         } catch (SdkException e) {
-            throw S3Errors.translate(e, "uploading", location, false);
+            throw S3Errors.translateWrite(e, location, precondition);
         }
     }
 
@@ -241,7 +241,7 @@ final class S3Storage implements ObjectStorage {
             }
             client.completeMultipartUpload(complete.build());
         } catch (SdkException e) {
-            IOException translated = S3Errors.translate(e, "uploading", location, false);
+            IOException translated = S3Errors.translateWrite(e, location, precondition);
             abort(location, uploadId, translated);
             throw translated;
         } catch (IOException | RuntimeException | Error e) {
