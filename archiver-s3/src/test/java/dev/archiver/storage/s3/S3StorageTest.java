@@ -40,6 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 import software.amazon.awssdk.services.s3.model.UploadPartRequest;
 
 /** S3-specific behaviour of {@link S3Storage}, against a real S3 server (S3Proxy). */
@@ -314,6 +316,14 @@ class S3StorageTest {
                                 assertThat(s.header("x-amz-server-side-encryption"))
                                         .isEqualTo("AES256"));
         assertThat(read(storage, location("sse/s3.txt"))).isEqualTo("sse-s3");
+        for (String key : List.of("sse/s3.txt", "sse/s3.bin")) {
+            assertThat(
+                            server.client()
+                                    .headObject(r -> r.bucket(bucket).key(key))
+                                    .serverSideEncryption())
+                    .as(key)
+                    .isEqualTo(ServerSideEncryption.AES256);
+        }
     }
 
     @Test
@@ -342,6 +352,11 @@ class S3StorageTest {
                             assertThat(s.header("x-amz-server-side-encryption-aws-kms-key-id"))
                                     .isEqualTo("alias/archive");
                         });
+        for (String key : List.of("sse/kms.txt", "sse/kms.bin")) {
+            HeadObjectResponse head = server.client().headObject(r -> r.bucket(bucket).key(key));
+            assertThat(head.serverSideEncryption()).as(key).isEqualTo(ServerSideEncryption.AWS_KMS);
+            assertThat(head.ssekmsKeyId()).as(key).isEqualTo("alias/archive");
+        }
     }
 
     @Test
@@ -363,8 +378,26 @@ class S3StorageTest {
         storage.upload(text("sse-c.txt", "sse-c"), location("sse/c.txt"), UploadOptions.defaults());
         storage.upload(
                 file("sse-c.bin", 6 * MB, 2), location("sse/c.bin"), UploadOptions.defaults());
-        storage.stat(location("sse/c.txt"));
+        assertThat(storage.stat(location("sse/c.txt"))).isPresent();
         assertThat(read(storage, location("sse/c.txt"))).isEqualTo("sse-c");
+        // the server keeps the object encrypted under the key: a read without it is refused
+        assertThatThrownBy(
+                        () ->
+                                server.client()
+                                        .getObjectAsBytes(r -> r.bucket(bucket).key("sse/c.txt")))
+                .isInstanceOf(S3Exception.class)
+                .satisfies(e -> assertThat(((S3Exception) e).statusCode()).isEqualTo(400));
+        assertThat(
+                        server.client()
+                                .headObject(
+                                        r ->
+                                                r.bucket(bucket)
+                                                        .key("sse/c.bin")
+                                                        .sseCustomerAlgorithm("AES256")
+                                                        .sseCustomerKey(base64Key)
+                                                        .sseCustomerKeyMD5(md5))
+                                .sseCustomerAlgorithm())
+                .isEqualTo("AES256");
 
         for (String op :
                 List.of(
