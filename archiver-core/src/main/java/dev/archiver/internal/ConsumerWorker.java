@@ -297,8 +297,10 @@ public final class ConsumerWorker implements Runnable {
             s.discardOpenFiles();
             deleteRecursively(s.stagingDir);
         }
-        log.info("{}: {} {}", name, stillOwned ? "revoked" : "lost", ids);
-        safely(() -> listener.rebalanced(List.of(), ids));
+        if (!ids.isEmpty()) {
+            log.info("{}: {} {}", name, stillOwned ? "revoked" : "lost", ids);
+            safely(() -> listener.rebalanced(List.of(), ids));
+        }
     }
 
     private void abandon(Batch batch) {

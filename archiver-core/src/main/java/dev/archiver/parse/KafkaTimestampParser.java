@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.archiver.config.Settings;
 import dev.archiver.record.ArchiveRecord;
 import java.time.Instant;
+import java.util.Locale;
 
 /**
  * The default parser ({@code kafka-timestamp}): the event time is the record's Kafka timestamp, no
@@ -61,7 +62,7 @@ public final class KafkaTimestampParser implements RecordParser {
     @Override
     public String toString() {
         return "kafka-timestamp(on-missing="
-                + config.onMissing().name().toLowerCase(java.util.Locale.ROOT)
+                + config.onMissing().name().toLowerCase(Locale.ROOT)
                 + ")";
     }
 }

@@ -8,7 +8,6 @@ import dev.archiver.parse.TimestampFormat;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.List;
@@ -20,8 +19,9 @@ import java.util.Optional;
  *
  * <ul>
  *   <li>{@code pattern}: a {@link DateTimeFormatter} pattern applied to the event time; {@code /}
- *       separates path segments, quoted text is literal. Default {@value #DEFAULT_PATTERN}, giving
- *       {@code dt=2026-11-24/hr=21}. Fields finer than minutes (seconds, fractions) are rejected;
+ *       separates path segments, quoted text is literal, text fields ({@code MMM}, {@code EEE}) use
+ *       {@link Locale#ROOT}. Default {@value #DEFAULT_PATTERN}, giving {@code dt=2026-11-24/hr=21}.
+ *       Fields finer than minutes (seconds, fractions) are rejected;
  *   <li>{@code zone}: the time zone the event time is shown in; default {@code UTC};
  *   <li>{@code granularity}: {@code minute}, {@code hour} or {@code day}: the event time is
  *       truncated to it, in {@code zone}, before formatting. Default: the finest unit the pattern
@@ -165,7 +165,7 @@ public record TimePartitionerConfig(
     /** Defaults as documented on {@link TimePartitionerConfig}. */
     public static final class Builder {
         private String pattern = DEFAULT_PATTERN;
-        private ZoneId zone = ZoneOffset.UTC;
+        private ZoneId zone = ZoneId.of("UTC");
         private Granularity granularity;
         private Duration bucket;
 

@@ -54,6 +54,10 @@ public final class EmbeddedKafka implements BeforeAllCallback, ParameterResolver
                             .setConfigProp("transaction.state.log.min.isr", "1")
                             .setConfigProp("group.initial.rebalance.delay.ms", "0")
                             .setConfigProp("group.min.session.timeout.ms", "1000")
+                            // accept any record timestamp, so tests can send hostile ones
+                            .setConfigProp(
+                                    "log.message.timestamp.after.max.ms",
+                                    Long.toString(Long.MAX_VALUE))
                             .build();
             kit.format();
             kit.startup();

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.archiver.format.FileFormat;
 import dev.archiver.format.RecordReader;
@@ -46,8 +47,16 @@ import java.io.OutputStream;
  * @since 0.1
  */
 public final class JsonlFormat implements FileFormat {
+    // Jackson caps strings at 20M chars by default; a 15 MB Kafka value is 20M chars of base64
     static final ObjectMapper MAPPER =
-            new ObjectMapper(new JsonFactoryBuilder().rootValueSeparator((String) null).build());
+            new ObjectMapper(
+                    new JsonFactoryBuilder()
+                            .rootValueSeparator((String) null)
+                            .streamReadConstraints(
+                                    StreamReadConstraints.builder()
+                                            .maxStringLength(Integer.MAX_VALUE)
+                                            .build())
+                            .build());
 
     private final PayloadEncoding encoding;
 

@@ -64,6 +64,7 @@ public final class JsonParser implements RecordParser {
         } catch (IOException e) {
             throw new RecordParseException(record, "invalid JSON at " + location(e));
         } catch (StackOverflowError e) {
+            // only reachable when max-nesting-depth is set higher than the thread's stack allows
             throw new RecordParseException(record, "JSON nested too deeply");
         }
         if (!(tree instanceof Map<?, ?>)) {
