@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -86,7 +87,7 @@ final class S3ClientFactory {
         if (config.credentials() instanceof StaticKeys keys) {
             return StaticCredentialsProvider.create(
                     keys.sessionToken()
-                            .<software.amazon.awssdk.auth.credentials.AwsCredentials>map(
+                            .<AwsCredentials>map(
                                     token ->
                                             AwsSessionCredentials.create(
                                                     keys.accessKeyId(),

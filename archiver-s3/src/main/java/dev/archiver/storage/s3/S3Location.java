@@ -34,7 +34,7 @@ record S3Location(StorageLocation location, String bucket, String key) {
     /** Like {@link #of(StorageLocation)}, and the key must name an object. */
     static S3Location ofObject(StorageLocation location) {
         S3Location l = of(location);
-        if (l.key.isEmpty() || l.key.endsWith("/")) {
+        if (l.key.isEmpty()) {
             throw new IllegalArgumentException(
                     "Invalid S3 object location " + location + ": the key is missing");
         }

@@ -11,6 +11,7 @@ import dev.archiver.storage.UploadOptions.Precondition;
 import dev.archiver.storage.s3.S3StorageConfig.SseC;
 import dev.archiver.storage.s3.S3StorageConfig.SseKms;
 import dev.archiver.storage.s3.S3StorageConfig.SseS3;
+import java.io.FileNotFoundException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -416,7 +417,7 @@ final class S3Storage implements ObjectStorage {
         } catch (SdkException e) {
             IOException translated = S3Errors.translate(e, "reading metadata of", l, true);
             // HEAD has no body, so a missing bucket looks like a missing key: both are "no object"
-            if (translated instanceof java.io.FileNotFoundException) {
+            if (translated instanceof FileNotFoundException) {
                 return Optional.empty();
             }
             throw translated;
@@ -478,8 +479,7 @@ final class S3Storage implements ObjectStorage {
         try {
             client.deleteObject(r -> r.bucket(l.bucket()).key(l.key()));
         } catch (SdkException e) {
-            IOException translated = S3Errors.translate(e, "deleting", l, false);
-            throw translated;
+            throw S3Errors.translate(e, "deleting", l, false);
         }
     }
 

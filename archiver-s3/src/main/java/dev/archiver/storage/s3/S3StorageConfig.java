@@ -529,8 +529,15 @@ public record S3StorageConfig(
             return new StaticKeys(accessKeyId, secretAccessKey, Optional.empty());
         }
 
-        static Credentials assumeRole(String roleArn, Optional<String> externalId) {
-            return new AssumeRole(roleArn, externalId, DEFAULT_ROLE_SESSION_NAME);
+        static Credentials assumeRole(String roleArn) {
+            return new AssumeRole(roleArn, Optional.empty(), DEFAULT_ROLE_SESSION_NAME);
+        }
+
+        static Credentials assumeRole(String roleArn, String externalId) {
+            return new AssumeRole(
+                    roleArn,
+                    Optional.of(requireNonNull(externalId, "externalId is null")),
+                    DEFAULT_ROLE_SESSION_NAME);
         }
     }
 
@@ -576,8 +583,14 @@ public record S3StorageConfig(
             return new SseS3();
         }
 
-        static Encryption kms(Optional<String> keyId) {
-            return new SseKms(keyId);
+        /** SSE-KMS with the account's default {@code aws/s3} key. */
+        static Encryption kms() {
+            return new SseKms(Optional.empty());
+        }
+
+        /** SSE-KMS with the given key ID, ARN or alias. */
+        static Encryption kms(String keyId) {
+            return new SseKms(Optional.of(requireNonNull(keyId, "keyId is null")));
         }
 
         static Encryption customerKey(Secret base64Key) {

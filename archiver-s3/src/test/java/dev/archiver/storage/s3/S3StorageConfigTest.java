@@ -113,9 +113,7 @@ class S3StorageConfigTest {
                         .uploadParallelism(6)
                         .checksumAlgorithm(ChecksumAlgorithm.CRC32)
                         .encryption(
-                                Encryption.kms(
-                                        Optional.of(
-                                                "arn:aws:kms:eu-central-1:111122223333:key/abcd")))
+                                Encryption.kms("arn:aws:kms:eu-central-1:111122223333:key/abcd"))
                         .storageClass("STANDARD_IA")
                         .cannedAcl("bucket-owner-full-control")
                         .tags(Map.of("team", "data", "cost-center", "42"))
@@ -158,14 +156,13 @@ class S3StorageConfigTest {
                                         "role-arn",
                                         "arn:aws:iam::1:role/r"))
                                 .credentials())
-                .isEqualTo(Credentials.assumeRole("arn:aws:iam::1:role/r", Optional.empty()));
+                .isEqualTo(Credentials.assumeRole("arn:aws:iam::1:role/r"));
     }
 
     @Test
     void encryptionMapping() {
         assertThat(from(Map.of("sse.type", "s3")).encryption()).isEqualTo(Encryption.s3Managed());
-        assertThat(from(Map.of("sse.type", "kms")).encryption())
-                .isEqualTo(Encryption.kms(Optional.empty()));
+        assertThat(from(Map.of("sse.type", "kms")).encryption()).isEqualTo(Encryption.kms());
         assertThat(from(Map.of("sse.type", "sse-c", "sse.customer-key", KEY_32)).encryption())
                 .isEqualTo(Encryption.customerKey(Secret.of(KEY_32)));
     }

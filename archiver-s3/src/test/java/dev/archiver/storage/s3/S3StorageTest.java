@@ -27,7 +27,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -333,9 +332,7 @@ class S3StorageTest {
                         server.config()
                                 .multipartThreshold(5 * MB)
                                 .partSize(5 * MB)
-                                .encryption(
-                                        S3StorageConfig.Encryption.kms(
-                                                Optional.of("alias/archive"))));
+                                .encryption(S3StorageConfig.Encryption.kms("alias/archive")));
         storage.upload(
                 text("sse-kms.txt", "sse-kms"), location("sse/kms.txt"), UploadOptions.defaults());
         storage.upload(
