@@ -19,6 +19,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -581,6 +584,66 @@ class S3StorageTest {
                         () -> storage.list(StorageLocation.of("s3://no-such-bucket-4711/a/")));
         assertThat(list.retryable()).isFalse();
         assertThat(list).hasMessageContaining("Failed listing s3://no-such-bucket-4711/a");
+    }
+
+    @Test
+    void throttlingAndServerErrorsAreRetriedBySdk() throws Exception {
+        try (FaultInjectingProxy proxy =
+                new FaultInjectingProxy(server.endpoint().getPort(), 2, 503, "SlowDown")) {
+            ObjectStorage storage =
+                    storage(server.config().endpoint(proxy.endpoint()).maxAttempts(3));
+            StorageLocation target = location("retry/throttled.txt");
+
+            storage.upload(text("throttled.txt", "eventually"), target, UploadOptions.defaults());
+
+            assertThat(recorder.sent("PutObject")).hasSize(3);
+            assertThat(read(storage, target)).isEqualTo("eventually");
+        }
+    }
+
+    @Test
+    void exhaustedRetriesAreARetryableError() throws Exception {
+        try (FaultInjectingProxy proxy =
+                new FaultInjectingProxy(server.endpoint().getPort(), 100, 500, "InternalError")) {
+            ObjectStorage storage =
+                    storage(server.config().endpoint(proxy.endpoint()).maxAttempts(2));
+            StorageLocation target = location("retry/failing.txt");
+
+            StorageException e =
+                    catchThrowableOfType(
+                            StorageException.class,
+                            () ->
+                                    storage.upload(
+                                            text("failing.txt", "never"),
+                                            target,
+                                            UploadOptions.defaults()));
+
+            assertThat(e.retryable()).isTrue();
+            assertThat(e)
+                    .hasMessageStartingWith("Failed uploading " + target + ": ")
+                    .hasMessageContaining("500 InternalError");
+            assertThat(recorder.sent("PutObject")).hasSize(2);
+        }
+    }
+
+    @Test
+    void unreachableEndpointIsARetryableError() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        ObjectStorage storage =
+                storage(
+                        server.config()
+                                .endpoint(URI.create("http://127.0.0.1:" + closedPort))
+                                .maxAttempts(1));
+        StorageLocation target = location("retry/unreachable.txt");
+
+        StorageException e =
+                catchThrowableOfType(StorageException.class, () -> storage.stat(target));
+
+        assertThat(e.retryable()).isTrue();
+        assertThat(e).hasMessageStartingWith("Failed reading metadata of " + target + ": ");
     }
 
     @Test
