@@ -243,6 +243,7 @@ public final class Archiver implements AutoCloseable {
                 stats.filtered.get(),
                 stats.commits.get(),
                 stats.rebalances.get(),
+                stats.stagingFailures.get(),
                 staged,
                 open,
                 Optional.ofNullable(oldest),

@@ -19,6 +19,8 @@ import java.util.Optional;
  * @param filtered records dropped by transformers
  * @param commits offset commits
  * @param rebalances assignments and revocations seen
+ * @param stagingFailures failed writes to local staging files (e.g. a full disk); each paused the
+ *     partition and replayed its records
  * @param stagedBytes bytes in open staging files now
  * @param openFiles open staging files now
  * @param oldestStaged when the oldest open file was started; empty when nothing is staged
@@ -37,6 +39,7 @@ public record ArchiverStats(
         long filtered,
         long commits,
         long rebalances,
+        long stagingFailures,
         long stagedBytes,
         int openFiles,
         Optional<Instant> oldestStaged,

@@ -169,6 +169,7 @@ public final class ConsumerWorker implements Runnable {
                 processCompletions();
                 sealDue(config.clock().instant());
                 enforceBounds();
+                resumeDue(config.clock().instant());
                 updateGauges();
             }
             drain();
@@ -338,7 +339,12 @@ public final class ConsumerWorker implements Runnable {
             for (ConsumerRecord<byte[], byte[]> r : list) {
                 ArchiveRecord record = toArchiveRecord(r);
                 bytes += record.payloadSize();
-                handle(state, record, now);
+                try {
+                    handle(state, record, now);
+                } catch (IOException e) {
+                    stagingFailed(tp, state, e, now);
+                    break; // the rest of this poll is replayed after the pause
+                }
             }
             stats.recordsConsumed.addAndGet(list.size());
             stats.bytesConsumed.addAndGet(bytes);
@@ -375,6 +381,7 @@ public final class ConsumerWorker implements Runnable {
             state.open.put(path, file);
         }
         file.write(parsed);
+        state.stagingFailures = 0;
     }
 
     private void badRecord(
@@ -410,6 +417,48 @@ public final class ConsumerWorker implements Runnable {
                 stats.deadLettered.incrementAndGet();
                 safely(() -> listener.deadLettered(state.partition, record.offset(), error));
             }
+        }
+    }
+
+    /**
+     * A staging write failed (typically a full disk). The partition's open files may be incomplete,
+     * so they are discarded, the partition is rewound to its committed offset and paused with a
+     * growing backoff; in-flight uploads meanwhile free space. Nothing is lost: the records are
+     * consumed again.
+     */
+    private void stagingFailed(TopicPartition tp, PartitionState s, IOException e, Instant now) {
+        stats.stagingFailures.incrementAndGet();
+        s.stagingFailures++;
+        Duration backoff =
+                min(
+                        config.retryInitialBackoff()
+                                .multipliedBy(1L << Math.min(s.stagingFailures - 1, 10)),
+                        config.retryMaxBackoff());
+        log.warn(
+                "{}: writing staging data of {} failed ({}); discarding its open files, pausing it for {} and replaying them",
+                name,
+                s.partition,
+                e.getMessage(),
+                backoff);
+        s.discardOpenFiles();
+        rewind(tp, s);
+        consumer.pause(List.of(tp));
+        s.pausedUntilMillis = now.toEpochMilli() + backoff.toMillis();
+    }
+
+    private void resumeDue(Instant now) {
+        List<TopicPartition> due = new ArrayList<>();
+        for (Map.Entry<TopicPartition, PartitionState> e : states.entrySet()) {
+            PartitionState s = e.getValue();
+            if (s.pausedUntilMillis > 0 && now.toEpochMilli() >= s.pausedUntilMillis) {
+                s.pausedUntilMillis = 0;
+                if (!paused) {
+                    due.add(e.getKey());
+                }
+            }
+        }
+        if (!due.isEmpty()) {
+            consumer.resume(due);
         }
     }
 
@@ -566,7 +615,15 @@ public final class ConsumerWorker implements Runnable {
             seal(oldest.getKey(), oldest.getValue());
         }
         if (paused) {
-            consumer.resume(consumer.paused());
+            List<TopicPartition> resume = new ArrayList<>();
+            for (TopicPartition tp : consumer.paused()) {
+                PartitionState s = states.get(tp);
+                if (s == null || s.pausedUntilMillis == 0) {
+                    resume.add(tp); // partitions paused after a staging failure wait for their own
+                    // backoff
+                }
+            }
+            consumer.resume(resume);
             paused = false;
         }
     }
@@ -850,6 +907,13 @@ public final class ConsumerWorker implements Runnable {
 
     private void rewind(TopicPartition tp, PartitionState s) {
         s.discardOpenFiles();
+        if (s.inFlight != null) {
+            // the records before the batch's end are sealed and will be committed (or the batch
+            // fails
+            // and rewinds again): replaying them now would stage them twice
+            consumer.seek(tp, s.inFlight.nextOffset);
+            return;
+        }
         try {
             Map<TopicPartitionId, Long> committed = tracker.committed(Set.of(s.partition));
             Long offset = committed.get(s.partition);

@@ -15,4 +15,5 @@ public final class EngineStats {
     public final AtomicLong filtered = new AtomicLong();
     public final AtomicLong commits = new AtomicLong();
     public final AtomicLong rebalances = new AtomicLong();
+    public final AtomicLong stagingFailures = new AtomicLong();
 }

@@ -28,6 +28,12 @@ final class PartitionState {
     Batch inFlight;
     long lastIdleCommitMillis;
 
+    /** Consecutive staging write failures, for the backoff. */
+    int stagingFailures;
+
+    /** Paused after a staging failure until this time; 0 when not paused. */
+    long pausedUntilMillis;
+
     PartitionState(TopicPartitionId partition, Path stagingDir, long committed) {
         this.partition = partition;
         this.stagingDir = stagingDir;

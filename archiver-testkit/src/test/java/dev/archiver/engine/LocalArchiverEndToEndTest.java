@@ -1,11 +1,31 @@
 package dev.archiver.engine;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.archiver.Archiver;
+import dev.archiver.ArchiverConfig;
+import dev.archiver.config.Settings;
+import dev.archiver.format.FileFormat;
+import dev.archiver.format.RecordReader;
+import dev.archiver.format.RecordWriter;
+import dev.archiver.format.jsonl.JsonlFormatProvider;
+import dev.archiver.parse.ParsedRecord;
 import dev.archiver.storage.StorageLocation;
 import dev.archiver.testing.AbstractArchiverEndToEndTest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
 
-/** The engine end to end with a {@code file://} archive. */
+/**
+ * The engine end to end with a {@code file://} archive, plus what only a local test can do: a
+ * staging disk that fills up.
+ */
 class LocalArchiverEndToEndTest extends AbstractArchiverEndToEndTest {
     private Path dir;
 
@@ -15,5 +35,99 @@ class LocalArchiverEndToEndTest extends AbstractArchiverEndToEndTest {
             dir = Files.createTempDirectory("archive-e2e");
         }
         return StorageLocation.of(dir.toUri().toString());
+    }
+
+    /** jsonl, except that writes fail with "No space left on device" while {@code full} is set. */
+    private static final class FullDiskFormat implements FileFormat {
+        private final FileFormat jsonl = new JsonlFormatProvider().create(Settings.empty());
+        final AtomicBoolean full = new AtomicBoolean(true);
+        final AtomicInteger failures = new AtomicInteger();
+
+        @Override
+        public String name() {
+            return "jsonl";
+        }
+
+        @Override
+        public String extension() {
+            return jsonl.extension();
+        }
+
+        @Override
+        public boolean lossless() {
+            return true;
+        }
+
+        @Override
+        public RecordWriter newWriter(OutputStream out) throws IOException {
+            RecordWriter w = jsonl.newWriter(out);
+            return new RecordWriter() {
+                @Override
+                public void write(ParsedRecord record) throws IOException {
+                    if (full.get()) {
+                        failures.incrementAndGet();
+                        throw new IOException("No space left on device");
+                    }
+                    w.write(record);
+                }
+
+                @Override
+                public void close() throws IOException {
+                    w.close();
+                }
+            };
+        }
+
+        @Override
+        public RecordReader newReader(InputStream in) throws IOException {
+            return jsonl.newReader(in);
+        }
+    }
+
+    @Test
+    void fullStagingDiskPausesAndReplaysWithoutLossOrDuplicates() throws Exception {
+        kafka.createTopic(topic, 2);
+        int count = 5_000;
+        kafka.produce(dev.archiver.testing.TestData.json(topic, 2, count, 0));
+        FullDiskFormat format = new FullDiskFormat();
+        Archiver a =
+                Archiver.create(
+                        ArchiverConfig.builder()
+                                .settings(
+                                        Settings.of(settings(Map.of("upload.max-records", "1000"))))
+                                .format(format)
+                                .build());
+        try {
+            a.start();
+            long deadline = System.nanoTime() + AWAIT.toNanos();
+            while (format.failures.get() < 3 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(a.isRunning()).isTrue();
+            assertThat(a.stats().recordsArchived()).isZero();
+            format.full.set(false);
+            awaitCommittedBy(a);
+            assertThat(a.failure()).isEmpty();
+            assertThat(a.stats().stagingFailures()).isGreaterThanOrEqualTo(3);
+        } finally {
+            a.close();
+        }
+        assertExactlyOnce();
+        assertThat(verify().records()).isEqualTo(count);
+    }
+
+    private void awaitCommittedBy(Archiver a) throws Exception {
+        long deadline = System.nanoTime() + AWAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            Map<org.apache.kafka.common.TopicPartition, Long> end = kafka.endOffsets(topic);
+            Map<org.apache.kafka.common.TopicPartition, Long> committed = committed();
+            if (end.entrySet().stream()
+                    .allMatch(e -> committed.getOrDefault(e.getKey(), 0L) >= e.getValue())) {
+                return;
+            }
+            assertThat(a.failure()).isEmpty();
+            Thread.sleep(200);
+        }
+        throw new AssertionError("not all committed");
     }
 }
