@@ -3,6 +3,7 @@ package dev.archiver.storage.s3;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import software.amazon.awssdk.core.SdkRequest;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -28,6 +29,7 @@ final class RecordingInterceptor implements ExecutionInterceptor {
 
     private final List<Sent> sent = new CopyOnWriteArrayList<>();
     private volatile Predicate<SdkRequest> failWhen = r -> false;
+    private volatile Consumer<List<Sent>> onTransmit = sent -> {};
 
     @Override
     public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
@@ -43,6 +45,12 @@ final class RecordingInterceptor implements ExecutionInterceptor {
                 new Sent(
                         attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME),
                         context.httpRequest().headers()));
+        onTransmit.accept(List.copyOf(sent));
+    }
+
+    /** Runs {@code action} with everything sent so far, just before each request goes out. */
+    void onTransmit(Consumer<List<Sent>> action) {
+        this.onTransmit = action;
     }
 
     void failWhen(Predicate<SdkRequest> predicate) {

@@ -14,6 +14,7 @@ import dev.archiver.storage.StorageLocation;
 import dev.archiver.storage.StorageProviders;
 import dev.archiver.storage.UploadOptions;
 import dev.archiver.storage.UploadOptions.Precondition;
+import dev.archiver.testing.FaultInjectingProxy;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -587,16 +588,21 @@ class S3StorageTest {
     }
 
     @Test
-    void throttlingAndServerErrorsAreRetriedBySdk() throws Exception {
+    void serverErrorsAreRetriedBySdk() throws Exception {
         try (FaultInjectingProxy proxy =
-                new FaultInjectingProxy(server.endpoint().getPort(), 2, 503, "SlowDown")) {
+                FaultInjectingProxy.builder("127.0.0.1", server.endpoint().getPort()).build()) {
             ObjectStorage storage =
-                    storage(server.config().endpoint(proxy.endpoint()).maxAttempts(3));
-            StorageLocation target = location("retry/throttled.txt");
+                    storage(server.config().endpoint(URI.create(proxy.endpoint())).maxAttempts(3));
+            StorageLocation target = location("retry/unavailable.txt");
+            proxy.setDown(true);
+            // the store comes back just before the third attempt is sent
+            recorder.onTransmit(sent -> proxy.setDown(sent.size() < 3));
 
-            storage.upload(text("throttled.txt", "eventually"), target, UploadOptions.defaults());
+            storage.upload(text("unavailable.txt", "eventually"), target, UploadOptions.defaults());
 
             assertThat(recorder.sent("PutObject")).hasSize(3);
+            assertThat(proxy.faultsInjected()).isEqualTo(2);
+            recorder.onTransmit(sent -> {});
             assertThat(read(storage, target)).isEqualTo("eventually");
         }
     }
@@ -604,24 +610,25 @@ class S3StorageTest {
     @Test
     void exhaustedRetriesAreARetryableError() throws Exception {
         try (FaultInjectingProxy proxy =
-                new FaultInjectingProxy(server.endpoint().getPort(), 100, 500, "InternalError")) {
+                FaultInjectingProxy.builder("127.0.0.1", server.endpoint().getPort()).build()) {
             ObjectStorage storage =
-                    storage(server.config().endpoint(proxy.endpoint()).maxAttempts(2));
-            StorageLocation target = location("retry/failing.txt");
+                    storage(server.config().endpoint(URI.create(proxy.endpoint())).maxAttempts(2));
+            StorageLocation target = location("retry/down.txt");
+            proxy.setDown(true);
 
             StorageException e =
                     catchThrowableOfType(
                             StorageException.class,
                             () ->
                                     storage.upload(
-                                            text("failing.txt", "never"),
+                                            text("down.txt", "never"),
                                             target,
                                             UploadOptions.defaults()));
 
             assertThat(e.retryable()).isTrue();
             assertThat(e)
                     .hasMessageStartingWith("Failed uploading " + target + ": ")
-                    .hasMessageContaining("500 InternalError");
+                    .hasMessageContaining("503");
             assertThat(recorder.sent("PutObject")).hasSize(2);
         }
     }
