@@ -244,6 +244,7 @@ public final class Archiver implements AutoCloseable {
                 stats.commits.get(),
                 stats.rebalances.get(),
                 stats.stagingFailures.get(),
+                stats.offsetsSkippedByKafka.get(),
                 staged,
                 open,
                 Optional.ofNullable(oldest),

@@ -367,6 +367,9 @@ public final class ArchiverConfig {
             String trackerName = s.getString("offsets.tracker", "kafka");
             trackerProvider = tracker(trackerName, s.fullKey("offsets.tracker"));
             trackerSettings = s.withPrefix("offsets." + trackerName + ".");
+            // Trackers are created per consumer thread, after this check; they validate their own
+            // keys then, so the unknown-key check here must not reject them.
+            trackerSettings.asMap();
             keyTemplate =
                     KeyTemplate.parse(
                             s.fullKey("key.template"),

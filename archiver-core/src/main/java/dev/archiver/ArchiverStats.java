@@ -21,6 +21,8 @@ import java.util.Optional;
  * @param rebalances assignments and revocations seen
  * @param stagingFailures failed writes to local staging files (e.g. a full disk); each paused the
  *     partition and replayed its records
+ * @param offsetsSkippedByKafka offsets Kafka did not deliver (retention deleted them before they
+ *     were archived, compaction, aborted transactions); single transaction markers are not counted
  * @param stagedBytes bytes in open staging files now
  * @param openFiles open staging files now
  * @param oldestStaged when the oldest open file was started; empty when nothing is staged
@@ -40,6 +42,7 @@ public record ArchiverStats(
         long commits,
         long rebalances,
         long stagingFailures,
+        long offsetsSkippedByKafka,
         long stagedBytes,
         int openFiles,
         Optional<Instant> oldestStaged,

@@ -337,6 +337,10 @@ public final class ConsumerWorker implements Runnable {
             }
             long bytes = 0;
             for (ConsumerRecord<byte[], byte[]> r : list) {
+                if (state.lastHandled >= -1 && r.offset() > state.lastHandled + 2) {
+                    offsetGap(state, state.lastHandled + 1, r.offset() - 1);
+                }
+                state.lastHandled = r.offset();
                 ArchiveRecord record = toArchiveRecord(r);
                 bytes += record.payloadSize();
                 try {
@@ -517,7 +521,8 @@ public final class ConsumerWorker implements Runnable {
         }
         s.lastIdleCommitMillis = now.toEpochMilli();
         long position = consumer.position(tp, POSITION_TIMEOUT);
-        if (s.committed >= 0 && position > s.committed) {
+        checkPosition(s, position, "idle commit");
+        if (position > s.committed) {
             try {
                 tracker.commit(Map.of(s.partition, position));
                 s.committed = position;
@@ -528,8 +533,46 @@ public final class ConsumerWorker implements Runnable {
         }
     }
 
+    /**
+     * Kafka skipped offsets: deleted by retention before they were archived, removed by compaction,
+     * or aborted transactions (a single skipped offset is a transaction marker and not reported).
+     * Nothing can archive them; they are counted and reported, at most once a minute per partition.
+     */
+    private void offsetGap(PartitionState s, long from, long to) {
+        stats.offsetsSkippedByKafka.addAndGet(to - from + 1);
+        long now = System.currentTimeMillis();
+        if (now - s.lastGapWarningMillis >= 60_000) {
+            s.lastGapWarningMillis = now;
+            log.warn(
+                    "{}: Kafka did not deliver offsets {}..{} of {} (deleted by retention before they were archived,"
+                            + " compacted, or aborted transactions); they are not in the archive",
+                    name,
+                    from,
+                    to,
+                    s.partition);
+        }
+    }
+
+    /**
+     * Logs when the position is past the last record handled: expected for transaction markers and
+     * compaction.
+     */
+    private void checkPosition(PartitionState s, long position, String what) {
+        if (s.lastHandled >= -1 && position > s.lastHandled + 1 && log.isDebugEnabled()) {
+            log.debug(
+                    "{}: {} of {} at position {} but the last record handled is {} (committed {})",
+                    name,
+                    what,
+                    s.partition,
+                    position,
+                    s.lastHandled,
+                    s.committed);
+        }
+    }
+
     private void seal(TopicPartition tp, PartitionState s) throws IOException {
         long nextOffset = consumer.position(tp, POSITION_TIMEOUT);
+        checkPosition(s, nextOffset, "seal");
         String ext = config.format().extension() + config.codec().extension();
         int epoch = consumer.groupMetadata().generationId();
         String ownerId = consumer.groupMetadata().memberId();
@@ -912,6 +955,7 @@ public final class ConsumerWorker implements Runnable {
             // fails
             // and rewinds again): replaying them now would stage them twice
             consumer.seek(tp, s.inFlight.nextOffset);
+            s.lastHandled = s.inFlight.nextOffset - 1;
             return;
         }
         try {
@@ -920,10 +964,13 @@ public final class ConsumerWorker implements Runnable {
             if (offset != null) {
                 consumer.seek(tp, offset);
                 s.committed = offset;
+                s.lastHandled = offset - 1;
             } else if (s.committed >= 0) {
                 consumer.seek(tp, s.committed);
+                s.lastHandled = s.committed - 1;
             } else {
                 consumer.seekToBeginning(List.of(tp));
+                s.lastHandled = -1;
             }
         } catch (IOException e) {
             // the next rebalance or the next failure retries; staged data is gone either way

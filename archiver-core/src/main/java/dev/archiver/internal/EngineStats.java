@@ -16,4 +16,5 @@ public final class EngineStats {
     public final AtomicLong commits = new AtomicLong();
     public final AtomicLong rebalances = new AtomicLong();
     public final AtomicLong stagingFailures = new AtomicLong();
+    public final AtomicLong offsetsSkippedByKafka = new AtomicLong();
 }

@@ -28,6 +28,11 @@ final class PartitionState {
     Batch inFlight;
     long lastIdleCommitMillis;
 
+    /** The offset of the last record taken from a poll; -1 before the first. */
+    long lastHandled;
+
+    long lastGapWarningMillis;
+
     /** Consecutive staging write failures, for the backoff. */
     int stagingFailures;
 
@@ -38,6 +43,7 @@ final class PartitionState {
         this.partition = partition;
         this.stagingDir = stagingDir;
         this.committed = committed;
+        this.lastHandled = committed - 1;
     }
 
     boolean hasData() {

@@ -54,6 +54,9 @@ public final class EmbeddedKafka implements BeforeAllCallback, ParameterResolver
                             .setConfigProp("transaction.state.log.min.isr", "1")
                             .setConfigProp("group.initial.rebalance.delay.ms", "0")
                             .setConfigProp("group.min.session.timeout.ms", "1000")
+                            // test records carry timestamps weeks in the past (TestData): with
+                            // the default 7-day retention the broker deletes them mid-test
+                            .setConfigProp("log.retention.ms", "-1")
                             // accept any record timestamp, so tests can send hostile ones
                             .setConfigProp(
                                     "log.message.timestamp.after.max.ms",
@@ -100,6 +103,9 @@ public final class EmbeddedKafka implements BeforeAllCallback, ParameterResolver
             props.put(ProducerConfig.BATCH_SIZE_CONFIG, "65536");
             props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
             props.put(ProducerConfig.ACKS_CONFIG, "all");
+            // generous timeouts: test machines can be very loaded
+            props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "60000");
+            props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "300000");
             props.putAll(overrides);
             return new KafkaProducer<>(props);
         }

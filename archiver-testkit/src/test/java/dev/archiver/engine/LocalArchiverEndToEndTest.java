@@ -106,7 +106,7 @@ class LocalArchiverEndToEndTest extends AbstractArchiverEndToEndTest {
             assertThat(a.isRunning()).isTrue();
             assertThat(a.stats().recordsArchived()).isZero();
             format.full.set(false);
-            awaitCommittedBy(a);
+            awaitCommitted(count, AWAIT);
             assertThat(a.failure()).isEmpty();
             assertThat(a.stats().stagingFailures()).isGreaterThanOrEqualTo(3);
         } finally {
@@ -116,18 +116,31 @@ class LocalArchiverEndToEndTest extends AbstractArchiverEndToEndTest {
         assertThat(verify().records()).isEqualTo(count);
     }
 
-    private void awaitCommittedBy(Archiver a) throws Exception {
-        long deadline = System.nanoTime() + AWAIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            Map<org.apache.kafka.common.TopicPartition, Long> end = kafka.endOffsets(topic);
-            Map<org.apache.kafka.common.TopicPartition, Long> committed = committed();
-            if (end.entrySet().stream()
-                    .allMatch(e -> committed.getOrDefault(e.getKey(), 0L) >= e.getValue())) {
-                return;
-            }
-            assertThat(a.failure()).isEmpty();
-            Thread.sleep(200);
-        }
-        throw new AssertionError("not all committed");
+    @Test
+    void offsetsDeletedByRetentionBeforeArchivingAreCountedAndReported() throws Exception {
+        kafka.createTopic(topic, 1);
+        kafka.produce(dev.archiver.testing.TestData.json(topic, 1, 100, 0));
+        Archiver first = start(Map.of("upload.max-file-age", "1s"));
+        awaitCommitted(100, AWAIT);
+        first.close();
+        kafka.produce(dev.archiver.testing.TestData.json(topic, 1, 100, 0));
+        // retention deletes offsets 100..149 before the archiver gets to them
+        org.apache.kafka.common.TopicPartition tp =
+                new org.apache.kafka.common.TopicPartition(topic, 0);
+        kafka.admin()
+                .deleteRecords(
+                        Map.of(
+                                tp,
+                                org.apache.kafka.clients.admin.RecordsToDelete.beforeOffset(150)))
+                .all()
+                .get(30, java.util.concurrent.TimeUnit.SECONDS);
+        Archiver second = start(Map.of("upload.max-file-age", "1s"));
+        awaitCommitted(200, AWAIT);
+        second.close();
+        assertThat(second.stats().offsetsSkippedByKafka()).isEqualTo(50);
+        assertThat(second.stats().recordsArchived()).isEqualTo(50);
+        dev.archiver.verify.VerificationReport report = verify();
+        assertThat(report.ok()).as(report.summary()).isTrue();
+        assertThat(report.records()).isEqualTo(150);
     }
 }

@@ -1,0 +1,433 @@
+package dev.archiver.offset.zookeeper;
+
+import static java.nio.charset.StandardCharsets.US_ASCII;
+import static java.util.Objects.requireNonNull;
+
+import dev.archiver.offset.OffsetTracker;
+import dev.archiver.offset.OwnershipLostException;
+import dev.archiver.record.TopicPartitionId;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.api.ACLProvider;
+import org.apache.curator.framework.api.transaction.CuratorOp;
+import org.apache.curator.framework.api.transaction.CuratorTransactionResult;
+import org.apache.curator.framework.recipes.locks.InterProcessSemaphoreV2;
+import org.apache.curator.framework.recipes.locks.Lease;
+import org.apache.curator.framework.state.ConnectionState;
+import org.apache.curator.framework.state.ConnectionStateListener;
+import org.apache.curator.retry.ExponentialBackoffRetry;
+import org.apache.curator.utils.ZKPaths;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.data.ACL;
+import org.apache.zookeeper.data.Stat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Committed offsets in Secor's ZooKeeper layout, with Secor's per-partition upload lock.
+ *
+ * <p>The lock is a single-lease {@link InterProcessSemaphoreV2} (the recipe behind {@code
+ * InterProcessSemaphoreMutex}), which is not bound to the thread that took it. Every write of an
+ * offset is one ZooKeeper transaction that checks the lock's ephemeral lease node and the offset
+ * node's version: when the session expired while the lock was held, the lease is gone and nothing
+ * is written.
+ */
+final class ZooKeeperOffsetTracker implements OffsetTracker {
+    private static final Logger log = LoggerFactory.getLogger(ZooKeeperOffsetTracker.class);
+
+    // InterProcessSemaphoreV2 keeps its leases under <lock path>/leases (see its LOCK_SCHEMA).
+    private static final String LEASES = "leases";
+    private static final byte[] EMPTY = new byte[0];
+    // A commit without a lock runs on the consumer thread: it must not stall polling for long.
+    private static final Duration UNLOCKED_COMMIT_LOCK_WAIT = Duration.ofSeconds(1);
+
+    private final ZooKeeperOffsetTrackerConfig config;
+    private final CuratorFramework client;
+    private final String offsetsPath;
+    private final String locksPath;
+    private final Map<TopicPartitionId, HeldLock> held = new ConcurrentHashMap<>();
+    private final Map<TopicPartitionId, Known> known = new ConcurrentHashMap<>();
+    private final ConnectionStateListener connectionListener = this::stateChanged;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private ZooKeeperOffsetTracker(ZooKeeperOffsetTrackerConfig config, String groupId) {
+        this.config = requireNonNull(config, "config is null");
+        requireNonNull(groupId, "groupId is null");
+        this.offsetsPath = config.offsetsPath(groupId);
+        this.locksPath = config.locksPath();
+        CuratorFrameworkFactory.Builder builder =
+                CuratorFrameworkFactory.builder()
+                        .connectString(config.connect())
+                        .sessionTimeoutMs(Math.toIntExact(config.sessionTimeout().toMillis()))
+                        .connectionTimeoutMs(Math.toIntExact(config.connectionTimeout().toMillis()))
+                        .retryPolicy(
+                                new ExponentialBackoffRetry(
+                                        Math.toIntExact(config.retryBaseSleep().toMillis()),
+                                        config.retryMaxRetries()))
+                        .defaultData(EMPTY)
+                        .aclProvider(aclProvider(config.acl()));
+        config.auth()
+                .ifPresent(
+                        secret ->
+                                builder.authorization(
+                                        ZooKeeperOffsetTrackerConfig.DIGEST,
+                                        secret.reveal().getBytes(US_ASCII)));
+        this.client = builder.build();
+    }
+
+    /** Creates a tracker and starts its client (which connects in the background). */
+    static ZooKeeperOffsetTracker start(ZooKeeperOffsetTrackerConfig config, String groupId) {
+        ZooKeeperOffsetTracker tracker = new ZooKeeperOffsetTracker(config, groupId);
+        tracker.client.getConnectionStateListenable().addListener(tracker.connectionListener);
+        tracker.client.start();
+        return tracker;
+    }
+
+    CuratorFramework client() {
+        return client;
+    }
+
+    String offsetPath(TopicPartitionId partition) {
+        return ZKPaths.makePath(
+                offsetsPath, partition.topic(), Integer.toString(partition.partition()));
+    }
+
+    String lockPath(TopicPartitionId partition) {
+        return ZKPaths.makePath(
+                locksPath, partition.topic(), Integer.toString(partition.partition()));
+    }
+
+    @Override
+    public Map<TopicPartitionId, Long> committed(Set<TopicPartitionId> partitions)
+            throws IOException {
+        requireNonNull(partitions, "partitions is null");
+        checkOpen();
+        Map<TopicPartitionId, Long> result = new TreeMap<>();
+        for (TopicPartitionId partition : partitions) {
+            Optional<Known> current = read(partition);
+            if (current.isPresent()) {
+                known.put(partition, current.get());
+                result.put(partition, current.get().offset());
+            } else {
+                known.remove(partition);
+            }
+        }
+        return Map.copyOf(result);
+    }
+
+    @Override
+    public void commit(Map<TopicPartitionId, Long> nextOffsets) throws IOException {
+        requireNonNull(nextOffsets, "nextOffsets is null");
+        checkOpen();
+        List<String> lost = new ArrayList<>();
+        for (Map.Entry<TopicPartitionId, Long> e : new TreeMap<>(nextOffsets).entrySet()) {
+            TopicPartitionId partition = e.getKey();
+            long next = e.getValue();
+            if (next < 0) {
+                throw new IllegalArgumentException("Negative offset " + next + " for " + partition);
+            }
+            try {
+                HeldLock lock = held.get(partition);
+                if (lock != null) {
+                    write(lock, next);
+                } else {
+                    // Batches commit under the lock taken for their upload; any other commit
+                    // takes the lock briefly and checks the offset is where this tracker saw it.
+                    Known expected = known.get(partition);
+                    Duration wait = min(config.lockTimeout(), UNLOCKED_COMMIT_LOCK_WAIT);
+                    try (HeldLock temporary =
+                            acquire(partition, expected == null ? null : expected.offset(), wait)) {
+                        write(temporary, next);
+                    }
+                }
+            } catch (OwnershipLostException ex) {
+                lost.add(ex.getMessage());
+            }
+        }
+        if (!lost.isEmpty()) {
+            throw new OwnershipLostException(String.join("; ", lost));
+        }
+    }
+
+    @Override
+    public PartitionLock lock(TopicPartitionId partition, long expectedCommitted)
+            throws IOException {
+        requireNonNull(partition, "partition is null");
+        checkOpen();
+        return acquire(partition, expectedCommitted, config.lockTimeout());
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        for (HeldLock lock : List.copyOf(held.values())) {
+            lock.close();
+        }
+        client.getConnectionStateListenable().removeListener(connectionListener);
+        // Closing the session also removes the ephemeral leases of locks still held.
+        client.close();
+    }
+
+    /** Takes the lock and checks the committed offset; {@code expected} null skips the check. */
+    private HeldLock acquire(TopicPartitionId partition, Long expected, Duration wait)
+            throws IOException {
+        String lockPath = lockPath(partition);
+        Lease lease;
+        try {
+            lease =
+                    new InterProcessSemaphoreV2(client, lockPath, 1)
+                            .acquire(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            throw translate(e, "taking the upload lock " + lockPath);
+        }
+        if (lease == null) {
+            throw new IOException(
+                    "Timed out after "
+                            + config.lockTimeout()
+                            + " waiting for the upload lock "
+                            + lockPath
+                            + " of "
+                            + partition
+                            + ", held by another archiver");
+        }
+        HeldLock lock =
+                new HeldLock(partition, ZKPaths.makePath(lockPath, LEASES, lease.getNodeName()));
+        try {
+            Optional<Known> current = read(partition);
+            long committed = current.map(Known::offset).orElse(-1L);
+            if (expected != null && committed != expected) {
+                throw new OwnershipLostException(
+                        "The committed offset of "
+                                + partition
+                                + " is "
+                                + committed
+                                + ", expected "
+                                + expected
+                                + ": another consumer has committed it");
+            }
+            current.ifPresentOrElse(k -> known.put(partition, k), () -> known.remove(partition));
+            lock.version = current.map(Known::version).orElse(-1);
+            HeldLock previous = held.putIfAbsent(partition, lock);
+            if (previous != null) {
+                throw new IllegalStateException(
+                        "The upload lock of " + partition + " is already held by this tracker");
+            }
+            if (lock.lost) {
+                // LOST arrived between acquiring and registering
+                throw new IOException(
+                        "ZooKeeper session lost while taking the upload lock of " + partition);
+            }
+            return lock;
+        } catch (IOException | RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    private void write(HeldLock lock, long next) throws IOException {
+        TopicPartitionId partition = lock.partition;
+        if (lock.lost) {
+            throw lockLost(partition);
+        }
+        String path = offsetPath(partition);
+        byte[] data = Long.toString(next).getBytes(US_ASCII);
+        try {
+            if (lock.version < 0) {
+                // Secor creates the parents as persistent nodes; so do we, outside the transaction.
+                createParents(path);
+            }
+            CuratorOp check = client.transactionOp().check().forPath(lock.leasePath);
+            CuratorOp update =
+                    lock.version < 0
+                            ? client.transactionOp().create().forPath(path, data)
+                            : client.transactionOp()
+                                    .setData()
+                                    .withVersion(lock.version)
+                                    .forPath(path, data);
+            List<CuratorTransactionResult> results =
+                    client.transaction().forOperations(check, update);
+            Stat stat = results.get(1).getResultStat();
+            lock.version = stat != null ? stat.getVersion() : 0;
+            known.put(partition, new Known(next, lock.version));
+        } catch (KeeperException.NoNodeException
+                | KeeperException.BadVersionException
+                | KeeperException.NodeExistsException e) {
+            resolveConflict(lock, next, e);
+        } catch (Exception e) {
+            throw translate(e, "committing offset " + next + " to " + path);
+        }
+    }
+
+    // The transaction failed on a precondition: find out which one.
+    private void resolveConflict(HeldLock lock, long next, KeeperException cause)
+            throws IOException {
+        TopicPartitionId partition = lock.partition;
+        try {
+            if (client.checkExists().forPath(lock.leasePath) == null) {
+                lock.lost = true;
+                throw lockLost(partition);
+            }
+        } catch (IOException e) {
+            throw e;
+        } catch (Exception e) {
+            throw translate(e, "checking the upload lock " + lock.leasePath);
+        }
+        Optional<Known> current = read(partition);
+        if (current.isPresent() && current.get().offset() == next) {
+            // An earlier attempt of this very commit went through but its reply was lost.
+            lock.version = current.get().version();
+            known.put(partition, current.get());
+            return;
+        }
+        throw new OwnershipLostException(
+                "The committed offset of "
+                        + partition
+                        + " changed to "
+                        + current.map(k -> Long.toString(k.offset())).orElse("none")
+                        + " while this consumer held the upload lock; nothing was committed",
+                cause);
+    }
+
+    private Optional<Known> read(TopicPartitionId partition) throws IOException {
+        String path = offsetPath(partition);
+        Stat stat = new Stat();
+        byte[] data;
+        try {
+            data = client.getData().storingStatIn(stat).forPath(path);
+        } catch (KeeperException.NoNodeException e) {
+            return Optional.empty();
+        } catch (Exception e) {
+            throw translate(e, "reading the committed offset " + path);
+        }
+        String text = data == null ? "" : new String(data, US_ASCII).strip();
+        try {
+            return Optional.of(new Known(Long.parseLong(text), stat.getVersion()));
+        } catch (NumberFormatException e) {
+            throw new IOException(
+                    "The committed offset " + path + " is not a decimal number: '" + text + "'", e);
+        }
+    }
+
+    private void createParents(String path) throws Exception {
+        String parent = ZKPaths.getPathAndNode(path).getPath();
+        if (client.checkExists().forPath(parent) == null) {
+            try {
+                client.create().creatingParentsIfNeeded().forPath(parent, EMPTY);
+            } catch (KeeperException.NodeExistsException e) {
+                // created concurrently: fine
+            }
+        }
+    }
+
+    private void stateChanged(CuratorFramework unused, ConnectionState state) {
+        if (state == ConnectionState.LOST) {
+            // The session is gone, and with it every lease: no commit may rely on them any more.
+            for (HeldLock lock : held.values()) {
+                lock.lost = true;
+            }
+            if (!held.isEmpty()) {
+                log.warn(
+                        "ZooKeeper session lost while holding the upload locks of {}",
+                        held.keySet());
+            }
+        }
+    }
+
+    private void checkOpen() {
+        if (closed.get()) {
+            throw new IllegalStateException("The ZooKeeper offset tracker is closed");
+        }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private static OwnershipLostException lockLost(TopicPartitionId partition) {
+        return new OwnershipLostException(
+                "The upload lock of "
+                        + partition
+                        + " was lost (ZooKeeper session expired); nothing was committed");
+    }
+
+    private static IOException translate(Exception e, String action) {
+        if (e instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+            InterruptedIOException interrupted =
+                    new InterruptedIOException("Interrupted while " + action);
+            interrupted.initCause(e);
+            return interrupted;
+        }
+        if (e instanceof IOException io) {
+            return io;
+        }
+        return new IOException("Failed " + action + ": " + e.getMessage(), e);
+    }
+
+    private static ACLProvider aclProvider(ZooKeeperOffsetTrackerConfig.Acl acl) {
+        List<ACL> acls =
+                acl == ZooKeeperOffsetTrackerConfig.Acl.CREATOR_ALL
+                        ? ZooDefs.Ids.CREATOR_ALL_ACL
+                        : ZooDefs.Ids.OPEN_ACL_UNSAFE;
+        return new ACLProvider() {
+            @Override
+            public List<ACL> getDefaultAcl() {
+                return acls;
+            }
+
+            @Override
+            public List<ACL> getAclForPath(String path) {
+                return acls;
+            }
+        };
+    }
+
+    /** An offset as read or written, with the version of its node. */
+    private record Known(long offset, int version) {}
+
+    private final class HeldLock implements PartitionLock {
+        final TopicPartitionId partition;
+        final String leasePath;
+        final AtomicBoolean released = new AtomicBoolean();
+
+        /** Version of the offset node, -1 when it does not exist. */
+        volatile int version = -1;
+
+        volatile boolean lost;
+
+        HeldLock(TopicPartitionId partition, String leasePath) {
+            this.partition = partition;
+            this.leasePath = leasePath;
+        }
+
+        @Override
+        public void close() {
+            if (!released.compareAndSet(false, true)) {
+                return;
+            }
+            held.remove(partition, this);
+            try {
+                // Guaranteed and in the background: releasing never blocks the caller on an outage,
+                // and the lease goes away when ZooKeeper is back (or with the session).
+                client.delete().guaranteed().inBackground().forPath(leasePath);
+            } catch (Exception e) {
+                log.warn("Failed releasing the upload lock {}: {}", leasePath, e.toString());
+            }
+        }
+    }
+}
