@@ -225,7 +225,8 @@ public final class EmbeddedKafka implements BeforeAllCallback, ParameterResolver
      * than in a JVM shutdown hook, which a slow broker shutdown could make outlast the build tool's
      * wait for the test JVM to exit.
      */
-    private static final class Closer implements ExtensionContext.Store.CloseableResource {
+    private static final class Closer
+            implements ExtensionContext.Store.CloseableResource, AutoCloseable {
         @Override
         public void close() throws Exception {
             Broker b;
