@@ -228,7 +228,7 @@ public abstract class AbstractArchiverEndToEndTest {
         assertThat(report.records()).as(report.summary()).isPositive();
     }
 
-    private void endToEnd(String format, String codec) throws Exception {
+    private void endToEnd(String format, String codec, int consumerThreads) throws Exception {
         int partitions = 4;
         kafka.createTopic(topic, partitions);
         List<ProducerRecord<byte[], byte[]>> produced =
@@ -246,7 +246,9 @@ public abstract class AbstractArchiverEndToEndTest {
                                 "partitioner.time.pattern",
                                 "'dt='yyyy-MM-dd/'hr='HH",
                                 "upload.max-records",
-                                "20000"));
+                                "20000",
+                                "consumer.threads",
+                                Integer.toString(consumerThreads)));
         awaitCommitted(recordCount(), AWAIT);
         a.close();
         List<ArchiveRecord> archived = ArchiveContents.readAll(storage, root, null);
@@ -269,12 +271,12 @@ public abstract class AbstractArchiverEndToEndTest {
 
     @Test
     void archivesEveryRecordExactlyOnceAsJsonlZstd() throws Exception {
-        endToEnd("jsonl", "zstd");
+        endToEnd("jsonl", "zstd", 1);
     }
 
     @Test
     void archivesEveryRecordExactlyOnceAsAvro() throws Exception {
-        endToEnd("avro", "none");
+        endToEnd("avro", "none", 2);
     }
 
     /**

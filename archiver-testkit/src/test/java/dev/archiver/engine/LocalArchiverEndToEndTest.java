@@ -143,4 +143,49 @@ class LocalArchiverEndToEndTest extends AbstractArchiverEndToEndTest {
         assertThat(report.ok()).as(report.summary()).isTrue();
         assertThat(report.records()).isEqualTo(150);
     }
+
+    @Test
+    void skipToleranceDropsAndCountsBadRecords() throws Exception {
+        kafka.createTopic(topic, 1);
+        int count = 300;
+        kafka.produce(dev.archiver.testing.TestData.json(topic, 1, count, 10));
+        Archiver a =
+                start(
+                        Map.of(
+                                "parser",
+                                "json",
+                                "errors.tolerance",
+                                "skip",
+                                "upload.max-file-age",
+                                "1s"));
+        awaitCommitted(count, AWAIT);
+        a.close();
+        assertThat(a.stats().skipped()).isEqualTo(30);
+        assertThat(a.stats().deadLettered()).isZero();
+        assertThat(dev.archiver.testing.ArchiveContents.readAll(storage(), root, null))
+                .hasSize(count - 30);
+    }
+
+    @Test
+    void failToleranceStopsTheEngineWithoutCommittingPastTheBadRecord() throws Exception {
+        kafka.createTopic(topic, 1);
+        kafka.produce(
+                dev.archiver.testing.TestData.json(topic, 1, 100, 50)); // offsets 0 and 50 are bad
+        Archiver a =
+                start(
+                        Map.of(
+                                "parser",
+                                "json",
+                                "errors.tolerance",
+                                "fail",
+                                "upload.max-file-age",
+                                "1s"));
+        long deadline = System.nanoTime() + AWAIT.toNanos();
+        while (a.failure().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(a.failure()).get().asString().contains("errors.tolerance=fail").contains("@0");
+        a.close();
+        assertThat(committed().values().stream().mapToLong(Long::longValue).sum()).isZero();
+    }
 }
