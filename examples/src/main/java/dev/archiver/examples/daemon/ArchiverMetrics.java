@@ -59,6 +59,8 @@ final class ArchiverMetrics implements AutoCloseable {
     private final Duration lagInterval;
     private final Map<String, Archiver> jobs = new ConcurrentHashMap<>();
     private final List<AutoCloseable> closeables = new ArrayList<>();
+    // Micrometer holds gauge state weakly: these keep it alive as long as the metrics are
+    private final List<Object> gaugeState = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final ScheduledExecutorService poller;
 
     ArchiverMetrics(Map<String, String> commonTags) {
@@ -123,6 +125,8 @@ final class ArchiverMetrics implements AutoCloseable {
         jobs.put(job, archiver);
         Tags tags = Tags.of("job", job);
         CachedStats stats = new CachedStats(archiver);
+        gaugeState.add(stats);
+        gaugeState.add(archiver);
         gauge(
                 "archiver.staged.bytes",
                 tags,
