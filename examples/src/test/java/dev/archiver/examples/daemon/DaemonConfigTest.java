@@ -365,4 +365,18 @@ class DaemonConfigTest {
                 .contains("OK: 1 job(s): default")
                 .doesNotContain("p4ssw0rd-value");
     }
+
+    @Test
+    void theBundledSampleConfigurationsAreValid() {
+        Map<String, String> env = new HashMap<>();
+        env.put("BACKUP_URI", "file://" + dir.resolve("backup"));
+        env.put("ANALYTICS_URI", "file://" + dir.resolve("analytics"));
+        env.put("ARCHIVE_URI", "file://" + dir.resolve("sample"));
+        DaemonConfig two = DaemonConfig.load(Path.of("config/archiver.yaml"), env::get);
+        two.validate();
+        assertThat(two.jobs())
+                .extracting(DaemonConfig.Job::name)
+                .containsExactly("analytics", "backup");
+        DaemonConfig.load(Path.of("config/sample-plugin.properties"), env::get).validate();
+    }
 }
