@@ -170,12 +170,6 @@ final class ArchiverMetrics implements AutoCloseable {
                 stats,
                 s -> s.bytesUploaded(),
                 "Bytes of uploaded objects");
-        functionCounter(
-                "archiver.records.filtered",
-                tags,
-                stats,
-                s -> s.filtered(),
-                "Records dropped by transformers");
         Gauge.builder("archiver.up", archiver, a -> a.isRunning() ? 1 : 0)
                 .tags(tags)
                 .description("1 while every consumer thread of the job runs")
