@@ -46,7 +46,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = {
             "Starts an in-process Kafka broker, produces page-view events over several partitions,"
-                    + " archives them partitioned by event hour into ./archive-demo, then prints what"
+                    + " archives them partitioned by event hour into the directory archive-demo, then prints what"
                     + " it wrote and the verifier's verdict.",
             "Exit code 0 when the verifier proves every record archived exactly once."
         })
@@ -268,7 +268,8 @@ final class DemoCommand implements Callable<Integer> {
         s.put("partitioner", "time");
         s.put("partitioner.time.pattern", "'dt='yyyy-MM-dd'/hr='HH");
         s.put("upload.max-records", "5000");
-        s.put("upload.max-file-age", "2s");
+        // a short age so the first batch lands quickly; longer when running on, for fewer objects
+        s.put("upload.max-file-age", keepRunning ? "15s" : "2s");
         s.put("consumer.poll-timeout", "200ms");
         s.put("staging.dir", staging.toString());
         return s;
@@ -322,7 +323,8 @@ final class DemoCommand implements Callable<Integer> {
             throws InterruptedException {
         Signals signals = Signals.install();
         out.printf(
-                "Producing %d events/s and archiving until Ctrl-C (status every 10 s) ...%n", rate);
+                "Producing %d events/s and archiving until Ctrl-C or SIGTERM (status every 10 s) ...%n",
+                rate);
         out.flush();
         DemoEvents live = new DemoEvents(topic, Instant.now(), Duration.ZERO, 1, 42L);
         long sent = 0;
