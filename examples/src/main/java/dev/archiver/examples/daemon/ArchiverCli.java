@@ -1,0 +1,97 @@
+package dev.archiver.examples.daemon;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code archiver} executable: {@code run}, {@code demo}, {@code verify}, {@code cat}, {@code
+ * restore} and {@code config check}.
+ */
+@Command(
+        name = "archiver",
+        mixinStandardHelpOptions = true,
+        versionProvider = ArchiverCli.Version.class,
+        description = "Archives Kafka topics into object storage, exactly once.",
+        subcommands = {
+            RunCommand.class,
+            DemoCommand.class,
+            VerifyCommand.class,
+            CatCommand.class,
+            RestoreCommand.class,
+            ConfigCommand.class,
+            CommandLine.HelpCommand.class
+        })
+public final class ArchiverCli implements Runnable {
+    @Spec CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        quietLogging(args);
+        System.exit(execute(args));
+    }
+
+    /** Runs one command line and returns its exit code (tests call this in-process). */
+    public static int execute(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /** Runs one command line with its output going to {@code out} and {@code err}. */
+    public static int execute(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cl = commandLine();
+        cl.setOut(out);
+        cl.setErr(err);
+        try {
+            return cl.execute(args);
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new ArchiverCli());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setExecutionExceptionHandler(
+                (e, cmd, parseResult) -> {
+                    if (e instanceof dev.archiver.config.ConfigException
+                            || e instanceof CliException) {
+                        cmd.getErr().println("error: " + e.getMessage());
+                        return 2;
+                    }
+                    throw e;
+                });
+        return cl;
+    }
+
+    /**
+     * The demo and the tools print for people: the broker's and the engine's INFO logs would drown
+     * that, so they start at WARN unless the user chose a level.
+     */
+    private static void quietLogging(String[] args) {
+        String first = args.length > 0 ? args[0] : "";
+        String level = first.equals("run") ? "info" : "warn";
+        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", level);
+            if (!first.equals("run")) {
+                // the in-process broker warns about things that are normal for a one-node demo
+                System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "error");
+                System.setProperty("org.slf4j.simpleLogger.log.kafka", "error");
+            }
+        }
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = ArchiverCli.class.getPackage().getImplementationVersion();
+            return new String[] {"archiver " + (v == null ? "(development build)" : v)};
+        }
+    }
+}

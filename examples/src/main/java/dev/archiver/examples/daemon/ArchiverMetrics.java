@@ -1,0 +1,419 @@
+package dev.archiver.examples.daemon;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.archiver.Archiver;
+import dev.archiver.ArchiverListener;
+import dev.archiver.ArchiverStats;
+import dev.archiver.record.TopicPartitionId;
+import dev.archiver.storage.StorageLocation;
+import io.micrometer.core.instrument.Clock;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.jmx.JmxConfig;
+import io.micrometer.jmx.JmxMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The daemon's Micrometer metrics: an {@link ArchiverListener} per job for events (records and
+ * bytes consumed, uploads, their latency and size, failures, dead letters, rebalances), gauges over
+ * {@link Archiver#stats()} (staged bytes, open files, age of the oldest staged record, records
+ * archived) and the consumer lag per partition (end offsets from an Admin client against the
+ * engine's positions). Published as Prometheus text and, optionally, over JMX. Every meter carries
+ * a {@code job} tag.
+ */
+final class ArchiverMetrics implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ArchiverMetrics.class);
+
+    private final CompositeMeterRegistry registry = new CompositeMeterRegistry();
+    private final PrometheusMeterRegistry prometheus =
+            new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final JmxMeterRegistry jmx;
+    private final Duration lagInterval;
+    private final Map<String, Archiver> jobs = new ConcurrentHashMap<>();
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    // Micrometer holds gauge state weakly: these keep it alive as long as the metrics are
+    private final List<Object> gaugeState = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final ScheduledExecutorService poller;
+
+    ArchiverMetrics(Map<String, String> commonTags) {
+        this(commonTags, false, Duration.ofSeconds(10));
+    }
+
+    ArchiverMetrics(Map<String, String> commonTags, boolean jmxEnabled, Duration lagInterval) {
+        this.lagInterval = requireNonNull(lagInterval, "lagInterval is null");
+        registry.add(prometheus);
+        if (jmxEnabled) {
+            jmx =
+                    new JmxMeterRegistry(
+                            new JmxConfig() {
+                                @Override
+                                public String get(String key) {
+                                    return null;
+                                }
+
+                                @Override
+                                public String domain() {
+                                    return "kafka.archiver";
+                                }
+                            },
+                            Clock.SYSTEM);
+            registry.add(jmx);
+        } else {
+            jmx = null;
+        }
+        commonTags.forEach((k, v) -> registry.config().commonTags(k, v));
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        poller =
+                Executors.newSingleThreadScheduledExecutor(
+                        r -> {
+                            Thread t = new Thread(r, "archiver-metrics-lag");
+                            t.setDaemon(true);
+                            return t;
+                        });
+    }
+
+    MeterRegistry registry() {
+        return registry;
+    }
+
+    /** The Prometheus text exposition of every meter. */
+    String scrape() {
+        return prometheus.scrape();
+    }
+
+    /** The listener to give job {@code job}'s engine; counts its events. */
+    ArchiverListener listenerFor(String job) {
+        return new JobListener(registry, job);
+    }
+
+    /**
+     * Registers the gauges over a started or about-to-start engine, and polls its lag with an Admin
+     * client made from its consumer properties.
+     */
+    void bind(String job, Archiver archiver, Map<String, Object> consumerProperties) {
+        jobs.put(job, archiver);
+        Tags tags = Tags.of("job", job);
+        CachedStats stats = new CachedStats(archiver);
+        gaugeState.add(stats);
+        gaugeState.add(archiver);
+        gauge(
+                "archiver.staged.bytes",
+                tags,
+                stats,
+                s -> s.stagedBytes(),
+                "bytes",
+                "Bytes in open staging files");
+        gauge("archiver.open.files", tags, stats, s -> s.openFiles(), null, "Open staging files");
+        gauge(
+                "archiver.staged.oldest.age",
+                tags,
+                stats,
+                s ->
+                        s.oldestStaged()
+                                .map(
+                                        t ->
+                                                Math.max(
+                                                                0,
+                                                                Duration.between(t, Instant.now())
+                                                                        .toMillis())
+                                                        / 1000.0)
+                                .orElse(0.0),
+                "seconds",
+                "Age of the oldest open staging file (0 when nothing is staged)");
+        gauge(
+                "archiver.assigned.partitions",
+                tags,
+                stats,
+                s -> s.positions().size(),
+                null,
+                "Partitions assigned to the job");
+        functionCounter(
+                "archiver.records.archived",
+                tags,
+                stats,
+                s -> s.recordsArchived(),
+                "Records in committed batches");
+        functionCounter(
+                "archiver.bytes.archived",
+                tags,
+                stats,
+                s -> s.bytesUploaded(),
+                "Bytes of uploaded objects");
+        Gauge.builder("archiver.up", archiver, a -> a.isRunning() ? 1 : 0)
+                .tags(tags)
+                .description("1 while every consumer thread of the job runs")
+                .register(registry);
+        MultiGauge lag =
+                MultiGauge.builder("archiver.consumer.lag")
+                        .tags(tags)
+                        .baseUnit("records")
+                        .description("Records between the job's position and the partition's end")
+                        .register(registry);
+        KafkaAdmin admin = KafkaAdmin.create(consumerProperties);
+        closeables.add(admin);
+        poller.scheduleWithFixedDelay(
+                () -> pollLag(job, archiver, admin, lag),
+                0,
+                lagInterval.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    private void pollLag(String job, Archiver archiver, KafkaAdmin admin, MultiGauge lag) {
+        try {
+            Map<TopicPartitionId, Long> positions = archiver.stats().positions();
+            List<TopicPartition> tps = new ArrayList<>();
+            positions.keySet().forEach(p -> tps.add(new TopicPartition(p.topic(), p.partition())));
+            Map<TopicPartition, Long> end = admin.endOffsets(tps);
+            List<MultiGauge.Row<?>> rows = new ArrayList<>();
+            positions.forEach(
+                    (p, pos) -> {
+                        Long e = end.get(new TopicPartition(p.topic(), p.partition()));
+                        if (e != null) {
+                            rows.add(
+                                    MultiGauge.Row.of(
+                                            Tags.of(
+                                                    Tag.of("topic", p.topic()),
+                                                    Tag.of(
+                                                            "partition",
+                                                            Integer.toString(p.partition()))),
+                                            Math.max(0, e - pos)));
+                        }
+                    });
+            lag.register(rows, true);
+        } catch (RuntimeException e) {
+            log.debug("Lag of job {} not measured: {}", job, e.toString());
+        }
+    }
+
+    private <T> void gauge(
+            String name,
+            Tags tags,
+            CachedStats stats,
+            ToDoubleFunction<ArchiverStats> f,
+            String unit,
+            String description) {
+        Gauge.builder(name, stats, s -> f.applyAsDouble(s.get()))
+                .tags(tags)
+                .baseUnit(unit)
+                .description(description)
+                .register(registry);
+    }
+
+    private void functionCounter(
+            String name,
+            Tags tags,
+            CachedStats stats,
+            ToDoubleFunction<ArchiverStats> f,
+            String description) {
+        FunctionCounter.builder(name, stats, s -> f.applyAsDouble(s.get()))
+                .tags(tags)
+                .description(description)
+                .register(registry);
+    }
+
+    /** Whether no job has failed. */
+    boolean live() {
+        return jobs.values().stream().allMatch(a -> a.failure().isEmpty());
+    }
+
+    /** Whether every job runs. */
+    boolean ready() {
+        return !jobs.isEmpty() && jobs.values().stream().allMatch(Archiver::isRunning);
+    }
+
+    /** Per job: UP, DOWN (stopped) or FAILED. */
+    Map<String, String> jobStates() {
+        Map<String, String> states = new java.util.TreeMap<>();
+        jobs.forEach(
+                (name, a) ->
+                        states.put(
+                                name,
+                                a.failure().isPresent()
+                                        ? "FAILED"
+                                        : a.isRunning() ? "UP" : "DOWN"));
+        return states;
+    }
+
+    @Override
+    public void close() {
+        poller.shutdownNow();
+        for (AutoCloseable c : closeables) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                log.debug("Closing {} failed: {}", c, e.toString());
+            }
+        }
+        registry.close();
+        prometheus.close();
+        if (jmx != null) {
+            jmx.close();
+        }
+    }
+
+    /** Stats read at most once a second, so a scrape of many gauges costs one snapshot. */
+    private static final class CachedStats {
+        private final Archiver archiver;
+        private ArchiverStats last;
+        private long at;
+
+        CachedStats(Archiver archiver) {
+            this.archiver = archiver;
+        }
+
+        synchronized ArchiverStats get() {
+            long now = System.nanoTime();
+            if (last == null || now - at > 1_000_000_000L) {
+                last = archiver.stats();
+                at = now;
+            }
+            return last;
+        }
+    }
+
+    private static final class JobListener implements ArchiverListener {
+        private final MeterRegistry registry;
+        private final String job;
+        private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+        private final Timer uploadLatency;
+        private final DistributionSummary fileSize;
+        private final Counter rebalances;
+
+        JobListener(MeterRegistry registry, String job) {
+            this.registry = registry;
+            this.job = job;
+            this.uploadLatency =
+                    Timer.builder("archiver.upload.latency")
+                            .tag("job", job)
+                            .description("Time to upload one object (successful attempts)")
+                            .publishPercentileHistogram()
+                            .minimumExpectedValue(Duration.ofMillis(1))
+                            .maximumExpectedValue(Duration.ofMinutes(5))
+                            .register(registry);
+            this.fileSize =
+                    DistributionSummary.builder("archiver.file.size")
+                            .tag("job", job)
+                            .baseUnit("bytes")
+                            .description("Size of uploaded objects")
+                            .publishPercentileHistogram()
+                            .minimumExpectedValue(1024.0)
+                            .maximumExpectedValue(4.0 * 1024 * 1024 * 1024)
+                            .register(registry);
+            this.rebalances =
+                    Counter.builder("archiver.rebalances")
+                            .tag("job", job)
+                            .description("Partition assignments and revocations")
+                            .register(registry);
+            // created up front so that dashboards and alerts see 0 rather than no series
+            counter("archiver.upload.failures", "none", "Failed upload attempts (each is retried)");
+            counter("archiver.dead.letters", "none", "Records written to the dead-letter prefix");
+        }
+
+        private Counter counter(String name, String topic, String description) {
+            return counters.computeIfAbsent(
+                    name + '\0' + topic,
+                    k ->
+                            Counter.builder(name)
+                                    .tag("job", job)
+                                    .tag("topic", topic)
+                                    .description(description)
+                                    .register(registry));
+        }
+
+        @Override
+        public void recordsConsumed(TopicPartitionId partition, int records, long bytes) {
+            counter("archiver.records.consumed", partition.topic(), "Records taken from Kafka")
+                    .increment(records);
+            counter("archiver.bytes.consumed", partition.topic(), "Payload bytes taken from Kafka")
+                    .increment(bytes);
+        }
+
+        @Override
+        public void deadLettered(TopicPartitionId partition, long offset, String error) {
+            counter(
+                            "archiver.dead.letters",
+                            partition.topic(),
+                            "Records written to the dead-letter prefix")
+                    .increment();
+        }
+
+        @Override
+        public void skipped(TopicPartitionId partition, long offset, boolean byTransformer) {
+            counter(
+                            byTransformer ? "archiver.records.dropped" : "archiver.records.skipped",
+                            partition.topic(),
+                            byTransformer
+                                    ? "Records dropped by transformers"
+                                    : "Bad records skipped (errors.tolerance=skip)")
+                    .increment();
+        }
+
+        @Override
+        public void objectUploaded(
+                TopicPartitionId partition,
+                StorageLocation location,
+                long records,
+                long bytes,
+                Duration latency) {
+            counter("archiver.files.uploaded", partition.topic(), "Objects uploaded").increment();
+            uploadLatency.record(latency);
+            fileSize.record(bytes);
+        }
+
+        @Override
+        public void uploadFailed(
+                TopicPartitionId partition,
+                StorageLocation location,
+                Throwable error,
+                int attempt,
+                Duration backoff) {
+            counter(
+                            "archiver.upload.failures",
+                            partition.topic(),
+                            "Failed upload attempts (each is retried)")
+                    .increment();
+        }
+
+        @Override
+        public void committed(TopicPartitionId partition, long nextOffset) {
+            counter("archiver.commits", partition.topic(), "Offset commits").increment();
+        }
+
+        @Override
+        public void rebalanced(
+                Collection<TopicPartitionId> assigned, Collection<TopicPartitionId> revoked) {
+            rebalances.increment();
+        }
+    }
+}
