@@ -79,6 +79,36 @@ public final class ArchiverConfig {
     public static final String SECOR_KEY_TEMPLATE =
             "{topic}/{partition_path}/{generation}_{kafka_partition}_{first_offset}{extension}";
 
+    private static final List<String> KNOWN_KEYS =
+            List.of(
+                    "topics",
+                    "topics.pattern",
+                    "storage.uri",
+                    "format",
+                    "codec",
+                    "parser",
+                    "transforms",
+                    "partitioner",
+                    "upload.policy",
+                    "upload.max-file-size",
+                    "upload.max-records",
+                    "upload.max-file-age",
+                    "upload.interval",
+                    "upload.threads",
+                    "upload.retry.initial-backoff",
+                    "upload.retry.max-backoff",
+                    "key.template",
+                    "key.generation",
+                    "staging.dir",
+                    "staging.max-open-files",
+                    "staging.max-bytes",
+                    "consumer.threads",
+                    "consumer.poll-timeout",
+                    "errors.tolerance",
+                    "errors.dead-letter.prefix",
+                    "offsets.tracker",
+                    "shutdown.timeout");
+
     private final Map<String, Object> consumerProperties;
     private final String groupId;
     private final List<String> topics;
@@ -759,7 +789,8 @@ public final class ArchiverConfig {
                             "Unknown setting"
                                     + (unknown.size() > 1 ? "s " : " ")
                                     + String.join(", ", unknown)
-                                    + KeySuggestions.suggest(unknown.iterator().next()));
+                                    + dev.archiver.config.KeySuggestions.suggest(
+                                            unknown.iterator().next(), KNOWN_KEYS));
                 }
             }
             return new ArchiverConfig(this, props, store, owns);

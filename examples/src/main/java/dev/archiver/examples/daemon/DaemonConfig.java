@@ -192,7 +192,10 @@ final class DaemonConfig {
     private void checkDaemonKeys() {
         for (String k : daemon.keys()) {
             if (!DAEMON_KEYS.contains(k) && !k.startsWith("metrics.tags.")) {
-                throw new ConfigException("Unknown setting " + k + suggest(k, DAEMON_KEYS));
+                throw new ConfigException(
+                        "Unknown setting "
+                                + k
+                                + dev.archiver.config.KeySuggestions.suggest(k, DAEMON_KEYS));
             }
         }
         metricsPort();
@@ -364,39 +367,5 @@ final class DaemonConfig {
             }
         }
         return out;
-    }
-
-    private static String suggest(String key, List<String> known) {
-        String best = null;
-        int bestDistance = Integer.MAX_VALUE;
-        for (String k : known) {
-            int d = distance(key, k);
-            if (d < bestDistance) {
-                bestDistance = d;
-                best = k;
-            }
-        }
-        return best != null && bestDistance <= Math.max(2, key.length() / 4)
-                ? " (did you mean " + best + "?)"
-                : "";
-    }
-
-    private static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
     }
 }
