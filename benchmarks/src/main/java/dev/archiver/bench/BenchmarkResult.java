@@ -19,7 +19,8 @@ import static java.util.Objects.requireNonNull;
  * @param rssBytes the benchmark JVM's VmRSS right after the run (process-wide, not per run)
  * @param objects objects uploaded (0 for the consumer)
  * @param objectBytes bytes uploaded (0 for the consumer)
- * @param verified {@code yes}, {@code NO}, or {@code skipped}
+ * @param verified {@code yes}, {@code NO}, {@code skipped}, or {@code lossy} (a format without
+ *     offsets, such as text, cannot be verified)
  */
 public record BenchmarkResult(
         String subject,
