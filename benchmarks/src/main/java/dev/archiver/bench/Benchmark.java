@@ -222,7 +222,8 @@ public final class Benchmark {
                 d.rssBytes(),
                 0,
                 0,
-                "-");
+                "-",
+                d.seconds());
     }
 
     private BenchmarkResult measureArchiver(
@@ -253,12 +254,13 @@ public final class Benchmark {
         s.put("consumer.poll-timeout", "200ms");
         Map<TopicPartition, Long> end = endOffsets(admin, topic, partitions);
         ArchiverStats stats;
+        long drainedAt;
         Sample sample = Sample.begin();
         ArchiverConfig config = ArchiverConfig.builder().settings(Settings.of(s)).build();
         Archiver archiver = Archiver.create(config);
         try {
             archiver.start();
-            awaitCommitted(admin, group, end, archiver);
+            drainedAt = awaitCommitted(admin, group, end, archiver, options.records());
             stats = archiver.stats();
         } finally {
             archiver.close();
@@ -303,14 +305,27 @@ public final class Benchmark {
                 d.rssBytes(),
                 stats.objectsUploaded(),
                 stats.bytesUploaded(),
-                verified);
+                verified,
+                (drainedAt - sample.startNanos()) / 1e9);
     }
 
-    private static void awaitCommitted(
-            Admin admin, String group, Map<TopicPartition, Long> end, Archiver archiver)
+    /**
+     * Waits until the group has committed every end offset; returns when (nanoTime) the archiver
+     * had consumed every record, which is before the last files reach their max-file-age.
+     */
+    private static long awaitCommitted(
+            Admin admin,
+            String group,
+            Map<TopicPartition, Long> end,
+            Archiver archiver,
+            long records)
             throws Exception {
         long deadline = System.nanoTime() + RUN_TIMEOUT.toNanos();
+        long drainedAt = 0;
         while (true) {
+            if (drainedAt == 0 && archiver.stats().recordsConsumed() >= records) {
+                drainedAt = System.nanoTime();
+            }
             if (archiver.failure().isPresent()) {
                 throw new IllegalStateException("archiver failed", archiver.failure().get());
             }
@@ -327,12 +342,12 @@ public final class Benchmark {
                 }
             }
             if (done) {
-                return;
+                return drainedAt == 0 ? System.nanoTime() : drainedAt;
             }
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("not committed within " + RUN_TIMEOUT);
             }
-            Thread.sleep(100);
+            Thread.sleep(50);
         }
     }
 

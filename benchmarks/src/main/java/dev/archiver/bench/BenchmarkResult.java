@@ -21,6 +21,8 @@ import static java.util.Objects.requireNonNull;
  * @param objectBytes bytes uploaded (0 for the consumer)
  * @param verified {@code yes}, {@code NO}, {@code skipped}, or {@code lossy} (a format without
  *     offsets, such as text, cannot be verified)
+ * @param drainSeconds wall time until every record was consumed (for the archiver: staged, not yet
+ *     uploaded; the gap to {@code seconds} is mostly the last files' max-file-age)
  */
 public record BenchmarkResult(
         String subject,
@@ -36,12 +38,13 @@ public record BenchmarkResult(
         long rssBytes,
         long objects,
         long objectBytes,
-        String verified) {
+        String verified,
+        double drainSeconds) {
 
     static final String CSV_HEADER =
             "subject,format,codec,partitions,records,bytes,seconds,records_per_s,mb_per_s,"
                     + "ratio_to_consumer,cpu_s_per_gb,peak_heap_mb,rss_mb,objects,mean_object_kb,"
-                    + "verified";
+                    + "verified,drain_seconds";
 
     public BenchmarkResult {
         requireNonNull(subject, "subject is null");
@@ -93,7 +96,8 @@ public record BenchmarkResult(
                 fmt(rssBytes / 1e6, 1),
                 Long.toString(objects),
                 fmt(meanObjectKilobytes(), 1),
-                verified);
+                verified,
+                fmt(drainSeconds, 3));
     }
 
     static String fmt(double v, int decimals) {

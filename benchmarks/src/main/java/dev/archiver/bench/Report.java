@@ -20,7 +20,7 @@ final class Report {
     private static final String HEADER =
             String.format(
                     Locale.ROOT,
-                    "%-22s %10s %8s %7s %8s %9s %8s %8s %13s %8s",
+                    "%-22s %10s %8s %7s %8s %9s %8s %8s %13s %8s %8s",
                     "run",
                     "records/s",
                     "MB/s",
@@ -30,14 +30,15 @@ final class Report {
                     "RSS MB",
                     "objects",
                     "mean obj KB",
-                    "verified");
+                    "verified",
+                    "drain s");
 
     private Report() {}
 
     static String row(BenchmarkResult r) {
         return String.format(
                 Locale.ROOT,
-                "%-22s %10.0f %8.2f %7.3f %8.1f %9.1f %8.1f %8d %13.1f %8s",
+                "%-22s %10.0f %8.2f %7.3f %8.1f %9.1f %8.1f %8d %13.1f %8s %8.2f",
                 r.label(),
                 r.recordsPerSecond(),
                 r.megabytesPerSecond(),
@@ -47,7 +48,8 @@ final class Report {
                 r.rssBytes() / 1e6,
                 r.objects(),
                 r.meanObjectKilobytes(),
-                r.verified());
+                r.verified(),
+                r.drainSeconds());
     }
 
     static String table(List<BenchmarkResult> results, BenchmarkOptions options) {
@@ -75,7 +77,8 @@ final class Report {
         sb.append(
                 "ratio: records/s relative to the plain consumer on the same topic. heap: peak"
                         + " heap-pool usage during the run. RSS: VmRSS of the benchmark JVM after the"
-                        + " run (process-wide).\n");
+                        + " run (process-wide). records/s, MB/s and ratio count until every offset is"
+                        + " committed; drain s is the time until every record was consumed.\n");
         return sb.toString();
     }
 
