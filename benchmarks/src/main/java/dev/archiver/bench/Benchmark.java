@@ -1,0 +1,461 @@
+package dev.archiver.bench;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.archiver.Archiver;
+import dev.archiver.ArchiverConfig;
+import dev.archiver.ArchiverStats;
+import dev.archiver.config.Settings;
+import dev.archiver.storage.ObjectStorage;
+import dev.archiver.storage.StorageLocation;
+import dev.archiver.storage.StorageProviders;
+import dev.archiver.verify.ArchiveVerifier;
+import dev.archiver.verify.VerificationReport;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * End-to-end benchmark: one broker in a child JVM, a fixed data set per partition count, a plain
+ * {@link KafkaConsumer} draining it as the yardstick, then the archiver draining the same topic to
+ * a {@code file://} archive for every format and codec, until every offset is committed. Prints a
+ * table and writes {@code results.csv}, {@code results.txt} and {@code results.png} into the output
+ * directory.
+ */
+public final class Benchmark {
+    private static final Duration RUN_TIMEOUT = Duration.ofMinutes(30);
+
+    private final BenchmarkOptions options;
+    private final PrintStream log;
+
+    public Benchmark(BenchmarkOptions options, PrintStream log) {
+        this.options = requireNonNull(options, "options is null");
+        this.log = requireNonNull(log, "log is null");
+    }
+
+    public static void main(String[] args) throws Exception {
+        BenchmarkOptions options;
+        try {
+            options = BenchmarkOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        new Benchmark(options, System.out).run();
+    }
+
+    /** Runs the whole matrix and writes the outputs; returns every result, consumer rows first. */
+    public List<BenchmarkResult> run() throws Exception {
+        Files.createDirectories(options.out());
+        Path work = Files.createTempDirectory("archiver-bench");
+        List<BenchmarkResult> results = new ArrayList<>();
+        log.printf(
+                "benchmark: %,d records of ~%d B, partitions %s, formats %s, codecs %s%n",
+                options.records(),
+                options.recordSize(),
+                options.partitions(),
+                options.formats(),
+                options.codecs());
+        try (BrokerProcess broker =
+                        BrokerProcess.start(
+                                options.brokerHeap(), options.out().resolve("broker.log"));
+                Admin admin = admin(broker.bootstrapServers())) {
+            log.printf(
+                    "broker pid %d at %s (separate JVM)%n",
+                    broker.pid(), broker.bootstrapServers());
+            for (int partitions : options.partitions()) {
+                String topic = "bench-p" + partitions + "-" + shortId();
+                createTopic(admin, topic, partitions);
+                long bytes = produce(broker.bootstrapServers(), topic, partitions);
+                // the first drain warms up the JIT and the broker's page cache; the second counts
+                BenchmarkResult warmUp =
+                        measureConsumer(broker.bootstrapServers(), topic, partitions, bytes);
+                log.printf(
+                        "consumer warm-up: %.0f records/s (not reported)%n",
+                        warmUp.recordsPerSecond());
+                BenchmarkResult yardstick =
+                        measureConsumer(broker.bootstrapServers(), topic, partitions, bytes);
+                results.add(yardstick);
+                log.println(Report.row(yardstick));
+                for (String format : options.formats()) {
+                    for (String codec : options.codecs()) {
+                        BenchmarkResult r =
+                                measureArchiver(
+                                        broker.bootstrapServers(),
+                                        admin,
+                                        topic,
+                                        partitions,
+                                        format,
+                                        codec,
+                                        work,
+                                        yardstick);
+                        results.add(r);
+                        log.println(Report.row(r));
+                    }
+                }
+            }
+        } finally {
+            deleteRecursively(work);
+        }
+        Report.write(results, options, log);
+        return List.copyOf(results);
+    }
+
+    private long produce(String bootstrap, String topic, int partitions) throws Exception {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024));
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "300000");
+        // one request in flight: with more, a first batch refused while a new partition's leader
+        // settles is overtaken and the idempotent producer is stuck on OUT_OF_ORDER_SEQUENCE
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
+        Random random = new Random(42);
+        long bytes = 0;
+        long start = System.nanoTime();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
+            for (long i = 0; i < options.records(); i++) {
+                byte[] key = ("user-" + (i % 10_000)).getBytes(StandardCharsets.UTF_8);
+                byte[] value = DataSet.jsonRecord(i, options.recordSize(), random);
+                bytes += key.length + value.length;
+                producer.send(
+                        new ProducerRecord<>(
+                                topic,
+                                (int) (i % partitions),
+                                System.currentTimeMillis(),
+                                key,
+                                value));
+            }
+            producer.flush();
+        }
+        double s = (System.nanoTime() - start) / 1e9;
+        log.printf(
+                "produced %,d records (%.1f MB) to %s in %.1f s%n",
+                options.records(), bytes / 1e6, topic, s);
+        return bytes;
+    }
+
+    private BenchmarkResult measureConsumer(
+            String bootstrap, String topic, int partitions, long expectedBytes) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-consumer-" + shortId());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class.getName());
+        Sample sample = Sample.begin();
+        long records = 0;
+        long bytes = 0;
+        long deadline = System.nanoTime() + RUN_TIMEOUT.toNanos();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
+            consumer.subscribe(List.of(topic));
+            while (records < options.records()) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(
+                            "plain consumer drained only " + records + " records");
+                }
+                ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofMillis(200));
+                for (ConsumerRecord<byte[], byte[]> r : batch) {
+                    records++;
+                    bytes += (r.key() == null ? 0 : r.key().length) + r.value().length;
+                }
+            }
+            consumer.commitSync();
+        }
+        Sample.Delta d = sample.end();
+        if (bytes != expectedBytes) {
+            throw new IllegalStateException(
+                    "plain consumer read " + bytes + " bytes, produced " + expectedBytes);
+        }
+        return new BenchmarkResult(
+                "consumer",
+                "-",
+                "-",
+                partitions,
+                records,
+                bytes,
+                d.seconds(),
+                1.0,
+                d.cpuSeconds(),
+                d.peakHeapBytes(),
+                d.rssBytes(),
+                0,
+                0,
+                "-",
+                d.seconds());
+    }
+
+    private BenchmarkResult measureArchiver(
+            String bootstrap,
+            Admin admin,
+            String topic,
+            int partitions,
+            String format,
+            String codec,
+            Path work,
+            BenchmarkResult yardstick)
+            throws Exception {
+        String id = format + "-" + codec + "-p" + partitions + "-" + shortId();
+        Path archive = Files.createDirectories(work.resolve("archive-" + id));
+        Path staging = Files.createDirectories(work.resolve("staging-" + id));
+        String group = "bench-archiver-" + id;
+        StorageLocation root = StorageLocation.of(archive.toUri().toString());
+        Map<String, String> s = new HashMap<>();
+        s.put("kafka.consumer.bootstrap.servers", bootstrap);
+        s.put("kafka.consumer.group.id", group);
+        s.put("topics", topic);
+        s.put("storage.uri", root.toString());
+        s.put("staging.dir", staging.toString());
+        s.put("format", format);
+        s.put("codec", codec);
+        s.put("upload.max-file-size", options.maxFileSize());
+        s.put("upload.max-file-age", options.maxFileAge());
+        s.put("consumer.poll-timeout", "200ms");
+        Map<TopicPartition, Long> end = endOffsets(admin, topic, partitions);
+        ArchiverStats stats;
+        long drainedAt;
+        Sample sample = Sample.begin();
+        ArchiverConfig config = ArchiverConfig.builder().settings(Settings.of(s)).build();
+        Archiver archiver = Archiver.create(config);
+        try {
+            archiver.start();
+            drainedAt = awaitCommitted(admin, group, end, archiver, options.records());
+            stats = archiver.stats();
+        } finally {
+            archiver.close();
+        }
+        Sample.Delta d = sample.end();
+        if (stats.recordsArchived() != options.records()) {
+            throw new IllegalStateException(
+                    id + ": archived " + stats.recordsArchived() + " of " + options.records());
+        }
+        String verified = "skipped";
+        if (options.verify() && !config.format().lossless()) {
+            // a lossy format (text) keeps no offsets, so there is nothing to verify
+            verified = "lossy";
+        } else if (options.verify()) {
+            try (ObjectStorage storage = StorageProviders.load().create(root, Settings.empty())) {
+                VerificationReport report =
+                        ArchiveVerifier.builder(storage, root)
+                                .compareWithKafka(bootstrap)
+                                .build()
+                                .verify();
+                verified = report.ok() && report.records() == options.records() ? "yes" : "NO";
+                if (!verified.equals("yes")) {
+                    log.println(id + ": verification failed: " + report.summary());
+                }
+            }
+        }
+        deleteRecursively(archive);
+        deleteRecursively(staging);
+        double seconds = d.seconds();
+        double ratio = (options.records() / seconds) / yardstick.recordsPerSecond();
+        return new BenchmarkResult(
+                "archiver",
+                format,
+                codec,
+                partitions,
+                options.records(),
+                yardstick.bytes(),
+                seconds,
+                ratio,
+                d.cpuSeconds(),
+                d.peakHeapBytes(),
+                d.rssBytes(),
+                stats.objectsUploaded(),
+                stats.bytesUploaded(),
+                verified,
+                (drainedAt - sample.startNanos()) / 1e9);
+    }
+
+    /**
+     * Waits until the group has committed every end offset; returns when (nanoTime) the archiver
+     * had consumed every record, which is before the last files reach their max-file-age.
+     */
+    private static long awaitCommitted(
+            Admin admin,
+            String group,
+            Map<TopicPartition, Long> end,
+            Archiver archiver,
+            long records)
+            throws Exception {
+        long deadline = System.nanoTime() + RUN_TIMEOUT.toNanos();
+        long drainedAt = 0;
+        while (true) {
+            if (drainedAt == 0 && archiver.stats().recordsConsumed() >= records) {
+                drainedAt = System.nanoTime();
+            }
+            if (archiver.failure().isPresent()) {
+                throw new IllegalStateException("archiver failed", archiver.failure().get());
+            }
+            Map<TopicPartition, OffsetAndMetadata> committed =
+                    admin.listConsumerGroupOffsets(group)
+                            .partitionsToOffsetAndMetadata()
+                            .get(30, TimeUnit.SECONDS);
+            boolean done = true;
+            for (var e : end.entrySet()) {
+                OffsetAndMetadata om = committed.get(e.getKey());
+                if (om == null || om.offset() < e.getValue()) {
+                    done = false;
+                    break;
+                }
+            }
+            if (done) {
+                return drainedAt == 0 ? System.nanoTime() : drainedAt;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("not committed within " + RUN_TIMEOUT);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private static Map<TopicPartition, Long> endOffsets(Admin admin, String topic, int partitions)
+            throws Exception {
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        for (int i = 0; i < partitions; i++) {
+            request.put(new TopicPartition(topic, i), OffsetSpec.latest());
+        }
+        Map<TopicPartition, Long> result = new HashMap<>();
+        for (var e : admin.listOffsets(request).all().get(60, TimeUnit.SECONDS).entrySet()) {
+            ListOffsetsResult.ListOffsetsResultInfo info = e.getValue();
+            result.put(e.getKey(), info.offset());
+        }
+        return Map.copyOf(result);
+    }
+
+    private static void createTopic(Admin admin, String topic, int partitions) throws Exception {
+        admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1)))
+                .all()
+                .get(120, TimeUnit.SECONDS);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (true) {
+            var description =
+                    admin.describeTopics(Set.of(topic))
+                            .allTopicNames()
+                            .get(60, TimeUnit.SECONDS)
+                            .get(topic);
+            if (description.partitions().size() == partitions
+                    && description.partitions().stream()
+                            .allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("partitions of " + topic + " have no leader");
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static Admin admin(String bootstrap) {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        return Admin.create(p);
+    }
+
+    private static String shortId() {
+        return UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /** Process CPU, wall time, heap peaks and RSS around one run of this JVM. */
+    record Sample(long startNanos, long startCpuNanos) {
+        record Delta(double seconds, double cpuSeconds, long peakHeapBytes, long rssBytes) {}
+
+        static Sample begin() {
+            System.gc();
+            for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+                if (pool.getType() == MemoryType.HEAP) {
+                    pool.resetPeakUsage();
+                }
+            }
+            return new Sample(System.nanoTime(), processCpuNanos());
+        }
+
+        Delta end() {
+            double seconds = (System.nanoTime() - startNanos) / 1e9;
+            double cpu = (processCpuNanos() - startCpuNanos) / 1e9;
+            long peak = 0;
+            for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+                if (pool.getType() == MemoryType.HEAP) {
+                    peak += pool.getPeakUsage().getUsed();
+                }
+            }
+            return new Delta(seconds, cpu, peak, rssBytes());
+        }
+
+        private static long processCpuNanos() {
+            if (ManagementFactory.getOperatingSystemMXBean()
+                    instanceof com.sun.management.OperatingSystemMXBean os) {
+                return os.getProcessCpuTime();
+            }
+            return -1;
+        }
+
+        /** VmRSS of this process in bytes, or 0 where /proc is not available. */
+        static long rssBytes() {
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                    if (line.startsWith("VmRSS:")) {
+                        String kb = line.substring(6).trim().split("\\s+")[0];
+                        return Long.parseLong(kb) * 1024;
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // not Linux
+            }
+            return 0;
+        }
+    }
+}

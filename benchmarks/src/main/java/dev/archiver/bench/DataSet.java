@@ -1,0 +1,63 @@
+package dev.archiver.bench;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Random;
+
+/** The benchmark's records: JSON objects of about a given size, compressible like real events. */
+final class DataSet {
+    private static final String[] WORDS = {
+        "click",
+        "view",
+        "purchase",
+        "signup",
+        "login",
+        "logout",
+        "search",
+        "checkout",
+        "mobile",
+        "desktop",
+        "tablet",
+        "europe",
+        "america",
+        "asia",
+        "red",
+        "green",
+        "blue",
+        "alpha",
+        "beta",
+        "gamma",
+        "delta",
+        "kafka",
+        "archive",
+        "stream",
+        "object",
+        "bucket"
+    };
+
+    private DataSet() {}
+
+    static byte[] jsonRecord(long id, int size, Random random) {
+        StringBuilder sb = new StringBuilder(size + 64);
+        sb.append("{\"id\":")
+                .append(id)
+                .append(",\"user\":\"user-")
+                .append(random.nextInt(100_000))
+                .append("\",\"event\":\"")
+                .append(WORDS[random.nextInt(8)])
+                .append("\",\"amount\":")
+                .append(random.nextInt(1_000_000) / 100.0)
+                .append(",\"session\":\"")
+                .append(Long.toHexString(random.nextLong()))
+                .append("\",\"text\":\"");
+        while (sb.length() < size - 2) {
+            sb.append(WORDS[random.nextInt(WORDS.length)]).append(' ');
+            if (random.nextInt(8) == 0) {
+                sb.append(random.nextInt(10_000)).append(' ');
+            }
+        }
+        sb.setLength(Math.max(sb.length(), size - 2));
+        sb.setLength(size - 2);
+        sb.append("\"}");
+        return sb.toString().getBytes(StandardCharsets.US_ASCII);
+    }
+}

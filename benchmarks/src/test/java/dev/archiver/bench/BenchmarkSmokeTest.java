@@ -1,0 +1,98 @@
+package dev.archiver.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole benchmark at a tiny size: a broker in a child JVM, the plain consumer and one archiver
+ * run (jsonl, no codec) verified exactly once, and the table, CSV and chart written. Proves the
+ * benchmark works; the figures themselves are not asserted beyond being sane.
+ */
+class BenchmarkSmokeTest {
+    @TempDir Path out;
+
+    @Test
+    void tinyRunProducesTableCsvAndChartWithSaneFigures() throws Exception {
+        BenchmarkOptions options =
+                BenchmarkOptions.parse(
+                        "--records", "2000",
+                        "--record-size", "1024",
+                        "--partitions", "2",
+                        "--formats", "jsonl",
+                        "--codecs", "none",
+                        "--max-file-age", "1s",
+                        "--verify", "true",
+                        "--broker-heap", "512m",
+                        "--out", out.toString());
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        List<BenchmarkResult> results;
+        try (PrintStream log = new PrintStream(console, true, StandardCharsets.UTF_8)) {
+            results = new Benchmark(options, log).run();
+        }
+
+        assertThat(results).hasSize(2);
+        BenchmarkResult consumer = results.get(0);
+        BenchmarkResult archiver = results.get(1);
+        assertThat(consumer.subject()).isEqualTo("consumer");
+        assertThat(consumer.records()).isEqualTo(2000);
+        assertThat(consumer.bytes()).isGreaterThan(2000L * 1024);
+        assertThat(archiver.subject()).isEqualTo("archiver");
+        assertThat(archiver.format()).isEqualTo("jsonl");
+        assertThat(archiver.codec()).isEqualTo("none");
+        assertThat(archiver.records()).isEqualTo(2000);
+        assertThat(archiver.verified()).isEqualTo("yes");
+        for (BenchmarkResult r : results) {
+            assertThat(r.recordsPerSecond()).isPositive();
+            assertThat(r.megabytesPerSecond()).isPositive();
+            assertThat(r.ratio()).isPositive();
+            assertThat(r.cpuSeconds()).isPositive();
+            assertThat(r.peakHeapBytes()).isPositive();
+            assertThat(r.rssBytes()).isPositive();
+        }
+        assertThat(archiver.objects()).isPositive();
+        // jsonl without compression is at least as large as the raw values
+        assertThat(archiver.objectBytes()).isGreaterThan(2000L * 1024);
+        assertThat(archiver.meanObjectKilobytes()).isPositive();
+
+        String table = Files.readString(out.resolve("results.txt"));
+        assertThat(table).contains("consumer p=2", "jsonl/none p=2", "records/s", "yes");
+        assertThat(console.toString(StandardCharsets.UTF_8)).contains(table);
+
+        List<String> csv = Files.readAllLines(out.resolve("results.csv"));
+        assertThat(csv).hasSize(3);
+        assertThat(csv.get(0)).isEqualTo(BenchmarkResult.CSV_HEADER);
+        String[] row = csv.get(2).split(",");
+        assertThat(row).hasSize(BenchmarkResult.CSV_HEADER.split(",").length);
+        assertThat(row[0]).isEqualTo("archiver");
+        assertThat(Double.parseDouble(row[9])).as("ratio").isPositive();
+        assertThat(Long.parseLong(row[13])).as("objects").isPositive();
+        assertThat(row[15]).isEqualTo("yes");
+
+        BufferedImage chart = ImageIO.read(out.resolve("results.png").toFile());
+        assertThat(chart).isNotNull();
+        assertThat(chart.getWidth()).isGreaterThan(100);
+        assertThat(chart.getHeight()).isGreaterThan(50);
+    }
+
+    @Test
+    void rejectsUnknownOptionsAndBadValues() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> BenchmarkOptions.parse("--bogus", "1"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--bogus");
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> BenchmarkOptions.parse("--records", "0"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--records");
+    }
+}
