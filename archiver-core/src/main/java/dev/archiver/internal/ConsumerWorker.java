@@ -472,9 +472,17 @@ public final class ConsumerWorker implements Runnable {
     }
 
     private static ArchiveRecord toArchiveRecord(ConsumerRecord<byte[], byte[]> r) {
-        List<RecordHeader> headers = new ArrayList<>();
-        for (Header h : r.headers()) {
-            headers.add(new RecordHeader(h.key(), h.value()));
+        // built as an immutable list once: ArchiveRecord's List.copyOf then keeps it as it is
+        Header[] kafkaHeaders = r.headers().toArray();
+        List<RecordHeader> headers;
+        if (kafkaHeaders.length == 0) {
+            headers = List.of();
+        } else {
+            RecordHeader[] converted = new RecordHeader[kafkaHeaders.length];
+            for (int i = 0; i < kafkaHeaders.length; i++) {
+                converted[i] = new RecordHeader(kafkaHeaders[i].key(), kafkaHeaders[i].value());
+            }
+            headers = List.of(converted);
         }
         TimestampType type =
                 switch (r.timestampType()) {
