@@ -86,22 +86,32 @@ public final class EmbeddedKafka implements BeforeAllCallback, ParameterResolver
                         .get(60, TimeUnit.SECONDS);
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
                 while (true) {
-                    var description =
-                            admin.describeTopics(Set.of(name))
-                                    .allTopicNames()
-                                    .get(30, TimeUnit.SECONDS)
-                                    .get(name);
-                    if (description.partitions().size() == partitions
-                            && description.partitions().stream()
-                                    .allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
-                        return;
+                    String state;
+                    try {
+                        var description =
+                                admin.describeTopics(Set.of(name))
+                                        .allTopicNames()
+                                        .get(30, TimeUnit.SECONDS)
+                                        .get(name);
+                        if (description.partitions().size() == partitions
+                                && description.partitions().stream()
+                                        .allMatch(
+                                                p -> p.leader() != null && !p.leader().isEmpty())) {
+                            return;
+                        }
+                        state = description.toString();
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        // the broker's metadata may not know the new topic yet
+                        if (!(e.getCause()
+                                instanceof
+                                org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) {
+                            throw e;
+                        }
+                        state = e.getCause().getMessage();
                     }
                     if (System.nanoTime() > deadline) {
                         throw new IllegalStateException(
-                                "Partitions of "
-                                        + name
-                                        + " have no leader after 60 s: "
-                                        + description);
+                                "Partitions of " + name + " have no leader after 60 s: " + state);
                     }
                     Thread.sleep(50);
                 }
