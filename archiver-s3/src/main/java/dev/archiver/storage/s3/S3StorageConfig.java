@@ -226,37 +226,27 @@ public record S3StorageConfig(
         b.encryption(readEncryption(settings));
 
         settings.getString("storage-class")
-                .ifPresent(
-                        s -> {
-                            if (!validStorageClass(s)) {
-                                throw new ConfigException(
-                                        "Invalid value '"
-                                                + s
-                                                + "' for "
-                                                + settings.fullKey("storage-class")
-                                                + ": accepted values are "
-                                                + knownValues(
-                                                        StorageClass.knownValues().stream()
-                                                                .map(StorageClass::toString)));
-                            }
-                            b.storageClass(s.toUpperCase(Locale.ROOT));
-                        });
+                .map(
+                        s ->
+                                closedSetValue(
+                                        settings,
+                                        "storage-class",
+                                        s,
+                                        validStorageClass(s),
+                                        StorageClass.knownValues().stream()
+                                                .map(StorageClass::toString)))
+                .ifPresent(s -> b.storageClass(s.toUpperCase(Locale.ROOT)));
         settings.getString("canned-acl")
-                .ifPresent(
-                        a -> {
-                            if (!validCannedAcl(a)) {
-                                throw new ConfigException(
-                                        "Invalid value '"
-                                                + a
-                                                + "' for "
-                                                + settings.fullKey("canned-acl")
-                                                + ": accepted values are "
-                                                + knownValues(
-                                                        ObjectCannedACL.knownValues().stream()
-                                                                .map(ObjectCannedACL::toString)));
-                            }
-                            b.cannedAcl(a.toLowerCase(Locale.ROOT));
-                        });
+                .map(
+                        a ->
+                                closedSetValue(
+                                        settings,
+                                        "canned-acl",
+                                        a,
+                                        validCannedAcl(a),
+                                        ObjectCannedACL.knownValues().stream()
+                                                .map(ObjectCannedACL::toString)))
+                .ifPresent(a -> b.cannedAcl(a.toLowerCase(Locale.ROOT)));
         Settings tagSettings = settings.withPrefix("tags.");
         Map<String, String> tags = tagSettings.asMap();
         if (tags.size() > MAX_TAGS) {
@@ -462,6 +452,24 @@ public record S3StorageConfig(
                             + ": expected a positive duration");
         }
         return d;
+    }
+
+    /**
+     * {@code value} when {@code valid}; otherwise a ConfigException naming the key and the accepted
+     * values.
+     */
+    private static String closedSetValue(
+            Settings settings, String key, String value, boolean valid, Stream<String> accepted) {
+        if (!valid) {
+            throw new ConfigException(
+                    "Invalid value '"
+                            + value
+                            + "' for "
+                            + settings.fullKey(key)
+                            + ": accepted values are "
+                            + knownValues(accepted));
+        }
+        return value;
     }
 
     private static String knownValues(Stream<String> values) {
