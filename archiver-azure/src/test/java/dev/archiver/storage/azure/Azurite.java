@@ -20,12 +20,12 @@ import org.junit.jupiter.api.Assumptions;
  * <p>When it cannot start, tests fail if {@code ARCHIVER_REQUIRE_SERVERS=true} (as in {@code
  * scripts/test-all.sh}) and are skipped otherwise, with a message naming the setup script.
  */
-final class Azurite {
-    static final String VERSION = "3.37.0";
-    static final String ACCOUNT = "devstoreaccount1";
+public final class Azurite {
+    public static final String VERSION = "3.37.0";
+    public static final String ACCOUNT = "devstoreaccount1";
 
     /** Azurite's well-known development key (public, documented by Microsoft). */
-    static final String KEY =
+    public static final String KEY =
             "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
     private static Azurite shared;
@@ -41,7 +41,7 @@ final class Azurite {
     }
 
     /** The shared emulator; fails or skips the calling test when it cannot start. */
-    static synchronized Azurite shared() {
+    public static synchronized Azurite shared() {
         if (shared == null && unavailable == null) {
             try {
                 shared = start();
@@ -105,15 +105,15 @@ final class Azurite {
         return base.resolve("azurite-" + VERSION);
     }
 
-    int port() {
+    public int port() {
         return process.port();
     }
 
-    String endpoint() {
+    public String endpoint() {
         return "http://127.0.0.1:" + port() + "/" + ACCOUNT;
     }
 
-    String connectionString() {
+    public String connectionString() {
         return "DefaultEndpointsProtocol=http;AccountName="
                 + ACCOUNT
                 + ";AccountKey="
@@ -124,19 +124,19 @@ final class Azurite {
     }
 
     /** A client of the emulator, to check what the storage wrote with the SDK itself. */
-    BlobServiceClient client() {
+    public BlobServiceClient client() {
         return client;
     }
 
     /** Creates a container with a unique name starting with {@code prefix}. */
-    String newContainer(String prefix) {
+    public String newContainer(String prefix) {
         String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
         client.createBlobContainer(name);
         return name;
     }
 
     /** Settings for the storage, connection-string credential. */
-    Map<String, String> settings() {
+    public Map<String, String> settings() {
         return Map.of("storage.azure.connection-string", connectionString());
     }
 }

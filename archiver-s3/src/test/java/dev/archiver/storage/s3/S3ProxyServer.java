@@ -16,11 +16,12 @@ import software.amazon.awssdk.services.s3.S3Client;
 /**
  * One in-JVM S3Proxy (in-memory store, AWS V2/V4 authentication) per test JVM, shared by every test
  * class of the module; started on first use and stopped when the JVM exits. A failure to start is
- * thrown, so tests fail instead of being skipped.
+ * thrown, so tests fail instead of being skipped. Published in this module's test jar for the
+ * reliability suite.
  */
-final class S3ProxyServer {
-    static final String ACCESS_KEY = "archiver-access";
-    static final String SECRET_KEY = "archiver-secret-7f3a9c";
+public final class S3ProxyServer {
+    public static final String ACCESS_KEY = "archiver-access";
+    public static final String SECRET_KEY = "archiver-secret-7f3a9c";
 
     private static S3ProxyServer instance;
 
@@ -42,7 +43,7 @@ final class S3ProxyServer {
                         .build();
     }
 
-    static synchronized S3ProxyServer get() {
+    public static synchronized S3ProxyServer get() {
         if (instance == null) {
             instance = start();
             Runtime.getRuntime().addShutdownHook(new Thread(instance::stop, "s3proxy-stop"));
@@ -87,17 +88,17 @@ final class S3ProxyServer {
         }
     }
 
-    URI endpoint() {
+    public URI endpoint() {
         return endpoint;
     }
 
     /** A raw SDK client with the right credentials, to check what the storage wrote. */
-    S3Client client() {
+    public S3Client client() {
         return client;
     }
 
     /** Creates a fresh bucket with a unique name. */
-    String createBucket(String purpose) {
+    public String createBucket(String purpose) {
         String bucket =
                 (purpose + "-" + UUID.randomUUID().toString().substring(0, 8))
                         .toLowerCase(Locale.ROOT);
@@ -106,7 +107,7 @@ final class S3ProxyServer {
     }
 
     /** The storage configuration that reaches this server; tests adjust the rest. */
-    S3StorageConfig.Builder config() {
+    public S3StorageConfig.Builder config() {
         return S3StorageConfig.builder()
                 .endpoint(endpoint)
                 .region("us-east-1")
