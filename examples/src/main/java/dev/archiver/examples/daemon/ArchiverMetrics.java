@@ -30,6 +30,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -180,40 +181,72 @@ final class ArchiverMetrics implements AutoCloseable {
                         .baseUnit("records")
                         .description("Records between the job's position and the partition's end")
                         .register(registry);
+        MultiGauge lagSeconds =
+                MultiGauge.builder("archiver.consumer.lag.seconds")
+                        .tags(tags)
+                        .baseUnit("seconds")
+                        .description(
+                                "Age of the first record the job has not consumed yet (0 when"
+                                        + " it is at the partition's end)")
+                        .register(registry);
         KafkaAdmin admin = KafkaAdmin.create(consumerProperties);
         closeables.add(admin);
+        LagProbe probe = LagProbe.create(consumerProperties, job, probeTimeout());
+        closeables.add(probe);
         poller.scheduleWithFixedDelay(
-                () -> pollLag(job, archiver, admin, lag),
+                () -> pollLag(job, archiver, admin, probe, lag, lagSeconds),
                 0,
                 lagInterval.toMillis(),
                 TimeUnit.MILLISECONDS);
     }
 
-    private void pollLag(String job, Archiver archiver, KafkaAdmin admin, MultiGauge lag) {
+    /** How long one lag measurement may wait for the records it reads: within the interval. */
+    private Duration probeTimeout() {
+        long ms = Math.max(1_000, Math.min(10_000, lagInterval.toMillis() / 2));
+        return Duration.ofMillis(ms);
+    }
+
+    private void pollLag(
+            String job,
+            Archiver archiver,
+            KafkaAdmin admin,
+            LagProbe probe,
+            MultiGauge lag,
+            MultiGauge lagSeconds) {
         try {
             Map<TopicPartitionId, Long> positions = archiver.stats().positions();
-            List<TopicPartition> tps = new ArrayList<>();
-            positions.keySet().forEach(p -> tps.add(new TopicPartition(p.topic(), p.partition())));
-            Map<TopicPartition, Long> end = admin.endOffsets(tps);
-            List<MultiGauge.Row<?>> rows = new ArrayList<>();
+            Map<TopicPartition, Long> byPartition = new HashMap<>();
             positions.forEach(
-                    (p, pos) -> {
-                        Long e = end.get(new TopicPartition(p.topic(), p.partition()));
+                    (p, pos) -> byPartition.put(new TopicPartition(p.topic(), p.partition()), pos));
+            Map<TopicPartition, Long> end = admin.endOffsets(byPartition.keySet());
+            List<MultiGauge.Row<?>> rows = new ArrayList<>();
+            byPartition.forEach(
+                    (tp, pos) -> {
+                        Long e = end.get(tp);
                         if (e != null) {
                             rows.add(
                                     MultiGauge.Row.of(
-                                            Tags.of(
-                                                    Tag.of("topic", p.topic()),
-                                                    Tag.of(
-                                                            "partition",
-                                                            Integer.toString(p.partition()))),
+                                            partitionTags(tp.topic(), tp.partition()),
                                             Math.max(0, e - pos)));
                         }
                     });
             lag.register(rows, true);
+            List<MultiGauge.Row<?>> seconds = new ArrayList<>();
+            probe.measure(byPartition, end, Instant.now())
+                    .forEach(
+                            (tp, age) ->
+                                    seconds.add(
+                                            MultiGauge.Row.of(
+                                                    partitionTags(tp.topic(), tp.partition()),
+                                                    age)));
+            lagSeconds.register(seconds, true);
         } catch (RuntimeException e) {
             log.debug("Lag of job {} not measured: {}", job, e.toString());
         }
+    }
+
+    private static Tags partitionTags(String topic, int partition) {
+        return Tags.of(Tag.of("topic", topic), Tag.of("partition", Integer.toString(partition)));
     }
 
     private <T> void gauge(
@@ -268,6 +301,12 @@ final class ArchiverMetrics implements AutoCloseable {
     @Override
     public void close() {
         poller.shutdownNow();
+        try {
+            // the lag probe's consumer must not be closed while the poller still uses it
+            poller.awaitTermination(15, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         for (AutoCloseable c : closeables) {
             try {
                 c.close();

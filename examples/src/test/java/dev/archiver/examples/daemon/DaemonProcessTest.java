@@ -126,6 +126,7 @@ class DaemonProcessTest {
                     .contains("cluster=\"test\"")
                     .contains("job=\"default\"");
             awaitMetric(port, "archiver_consumer_lag_records{", first, log1);
+            awaitMetricPresent(port, "archiver_consumer_lag_seconds{", first, log1);
             assertThat(get(port, "/health/live").statusCode()).isEqualTo(200);
 
             // SIGTERM while records keep arriving: a clean stop, exit code 0
@@ -258,6 +259,20 @@ class DaemonProcessTest {
             Thread.sleep(300);
         }
         throw new AssertionError("no " + name + " > 0 in:\n" + body);
+    }
+
+    private void awaitMetricPresent(int port, String name, Process p, Path log) throws Exception {
+        long deadline = System.nanoTime() + AWAIT.toNanos();
+        String body = "";
+        while (System.nanoTime() < deadline) {
+            assertThat(p.isAlive()).as("daemon alive; log:\n%s", Files.readString(log)).isTrue();
+            body = get(port, "/metrics").body();
+            if (body.lines().anyMatch(l -> l.startsWith(name))) {
+                return;
+            }
+            Thread.sleep(300);
+        }
+        throw new AssertionError("no " + name + " in:\n" + body);
     }
 
     private void awaitCommitted(
