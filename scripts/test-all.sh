@@ -5,6 +5,7 @@
 #
 #   ARCHIVER_CACHE   where installed tools live (default: ~/.cache/kafka-archiver)
 #   MAVEN_ARGS_EXTRA extra Maven arguments (e.g. -pl archiver-s3 -am)
+#   ARCHIVER_SKIP_IMAGE_TEST=true  skips running the container image (it needs root for chroot)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,5 +23,18 @@ done
 
 # Two modules at a time: once core and the testkit are built, the backend suites (each with its own
 # broker and server) run side by side, which roughly halves the wall time on a 2-core machine.
+# -Pjib also builds the container image (examples/target/archiver-image.tar) on the local base image.
 echo "== mvn verify"
-exec mvn -B -ntp -T 2 ${MAVEN_ARGS_EXTRA:-} verify
+marker="$(mktemp)"
+mvn -B -ntp -T 2 -Pjib "-Darchiver.base-image=tar://$ARCHIVER_BASE_IMAGE" ${MAVEN_ARGS_EXTRA:-} verify
+
+# The image must run: help, and `archiver demo` to a verified archive, inside the image's own root.
+echo "== container image"
+if [ "${ARCHIVER_SKIP_IMAGE_TEST:-false}" = true ]; then
+    echo "skipped: ARCHIVER_SKIP_IMAGE_TEST=true"
+elif [ -n "${MAVEN_ARGS_EXTRA:-}" ] && [ ! examples/target/archiver-image.tar -nt "$marker" ]; then
+    echo "skipped: this partial build (MAVEN_ARGS_EXTRA) did not build the examples module"
+else
+    scripts/image/image-test.sh --skip-build
+fi
+rm -f "$marker"
