@@ -24,7 +24,8 @@ if [ ! -s "$image" ]; then
     fi
     mode=root
     [ "$(id -u)" = 0 ] || mode=unshare
-    rootfs="$cache/rootfs.tar.partial"
+    rootfs="$cache/rootfs-partial.tar"
+    rm -rf "$rootfs" "$cache/rootfs.tar.partial"
     echo "Building the base image's root file system (Debian $suite + openjdk-17-jre-headless)" >&2
     # update-alternatives writes java's man page link: the man directory must exist
     mmdebstrap --mode="$mode" --variant=minbase \
@@ -35,11 +36,11 @@ if [ ! -s "$image" ]; then
         --customize-hook='rm -rf "$1"/var/cache/apt/* "$1"/var/lib/apt/lists/*' \
         "$suite" "$rootfs" \
         "deb $mirror $suite main" "deb ${mirror%/debian}/debian-security $suite-security main" >&2
-    python3 "$here/docker-archive.py" "$rootfs" "$image.partial" "kafka-archiver-base:debian12-jre17" \
+    python3 "$here/docker-archive.py" "$rootfs" "$image.partial.tar" "kafka-archiver-base:debian12-jre17" \
         "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
         "JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64" \
         "LANG=C.UTF-8"
     rm -f "$rootfs"
-    mv "$image.partial" "$image"
+    mv "$image.partial.tar" "$image"
 fi
 echo "$image"
