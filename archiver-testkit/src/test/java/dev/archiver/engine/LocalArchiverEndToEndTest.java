@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -187,5 +188,48 @@ class LocalArchiverEndToEndTest extends AbstractArchiverEndToEndTest {
         assertThat(a.failure()).get().asString().contains("errors.tolerance=fail").contains("@0");
         a.close();
         assertThat(committed().values().stream().mapToLong(Long::longValue).sum()).isZero();
+    }
+
+    @Test
+    void aSmallStagingLimitUploadsEarlyAndKeepsStagingBounded() throws Exception {
+        kafka.createTopic(topic, 4);
+        int count = 20_000;
+        kafka.produce(dev.archiver.testing.TestData.json(topic, 4, count, 0));
+        long limit = 64 * 1024;
+        // no record, size or age limit would seal before the end: only the staging bound can
+        Archiver a =
+                start(
+                        Map.of(
+                                "upload.max-file-age", "1h",
+                                "upload.max-records", "1000000",
+                                "upload.max-file-size", "1GB",
+                                "staging.max-bytes", Long.toString(limit)));
+        AtomicLong maxStaged = new AtomicLong();
+        AtomicBoolean watching = new AtomicBoolean(true);
+        Thread watcher =
+                new Thread(
+                        () -> {
+                            while (watching.get()) {
+                                maxStaged.accumulateAndGet(a.stats().stagedBytes(), Math::max);
+                                Thread.onSpinWait();
+                            }
+                        });
+        watcher.start();
+        try {
+            awaitCommitted(count, AWAIT);
+        } finally {
+            watching.set(false);
+            watcher.join();
+        }
+        a.close();
+        long archivedBytes = a.stats().bytesUploaded();
+        // nothing else could seal, so every commit came from the bound: several rounds of small
+        // batches (the bound counts bytes on disk; writers' buffers make objects a few times it)
+        // ...
+        assertThat(a.stats().objectsUploaded()).isGreaterThanOrEqualTo(8);
+        // ... and staging stayed near the limit (one poll's records may land before it pauses),
+        // far below what an unbounded engine would have staged
+        assertThat(maxStaged.get()).isPositive().isLessThan(archivedBytes / 4);
+        assertExactlyOnce();
     }
 }
