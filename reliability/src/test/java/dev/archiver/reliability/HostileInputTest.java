@@ -3,6 +3,7 @@ package dev.archiver.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.archiver.config.Settings;
+import dev.archiver.format.RecordReader;
 import dev.archiver.record.ArchiveRecord;
 import dev.archiver.storage.ObjectInfo;
 import dev.archiver.storage.ObjectStorage;
@@ -11,7 +12,6 @@ import dev.archiver.storage.StorageProviders;
 import dev.archiver.testing.EmbeddedKafka;
 import dev.archiver.verify.ArchiveFiles;
 import dev.archiver.verify.VerificationReport;
-import dev.archiver.format.RecordReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -169,9 +169,22 @@ class HostileInputTest {
                                     .isEqualTo(h.deadLetter());
                         }
                         outcome.put(
-                                h.name(),
-                                dead ? "dead letter" : "archived in " + parent(location));
+                                h.name(), dead ? "dead letter" : "archived in " + parent(location));
                     }
+                }
+                // no partition is blocked: good records behind the hostile ones are archived
+                // outside the dead-letter prefix on every partition
+                long hostileEnd = hostile.size();
+                for (int p = 0; p < PARTITIONS; p++) {
+                    long first = key(p, hostileEnd);
+                    long last = key(p + 1, 0);
+                    assertThat(
+                                    where.entrySet().stream()
+                                            .filter(e -> e.getKey() >= first && e.getKey() < last)
+                                            .filter(e -> !e.getValue().startsWith("_dead-letter/"))
+                                            .count())
+                            .as("good records archived on partition %d", p)
+                            .isPositive();
                 }
                 long expectedDead =
                         hostile.stream().filter(h -> Boolean.TRUE.equals(h.deadLetter())).count()
@@ -209,7 +222,12 @@ class HostileInputTest {
         list.add(
                 new Hostile(
                         "nested 100,000 deep",
-                        ("{\"ts\":" + now + ",\"a\":" + "[".repeat(100_000) + "]".repeat(100_000) + "}")
+                        ("{\"ts\":"
+                                        + now
+                                        + ",\"a\":"
+                                        + "[".repeat(100_000)
+                                        + "]".repeat(100_000)
+                                        + "}")
                                 .getBytes(StandardCharsets.UTF_8),
                         true));
         StringBuilder huge = new StringBuilder("{\"ts\":" + now + ",\"items\":[");
@@ -230,7 +248,9 @@ class HostileInputTest {
         byte[] binary = new byte[TEN_MB];
         new java.util.Random(7).nextBytes(binary);
         list.add(new Hostile("10 MB binary record", binary, true));
-        list.add(new Hostile("no timestamp field", "{\"x\":1}".getBytes(StandardCharsets.UTF_8), false));
+        list.add(
+                new Hostile(
+                        "no timestamp field", "{\"x\":1}".getBytes(StandardCharsets.UTF_8), false));
         list.add(
                 new Hostile(
                         "timestamp year 1",
@@ -240,17 +260,17 @@ class HostileInputTest {
                 new Hostile(
                         "timestamp Long.MIN_VALUE",
                         ("{\"ts\":" + Long.MIN_VALUE + "}").getBytes(StandardCharsets.UTF_8),
-                        null));
+                        true));
         list.add(
                 new Hostile(
                         "timestamp year 292,278,994 (Long.MAX_VALUE ms)",
                         ("{\"ts\":" + Long.MAX_VALUE + "}").getBytes(StandardCharsets.UTF_8),
-                        null));
+                        true));
         list.add(
                 new Hostile(
                         "timestamp 1e300",
                         "{\"ts\":1e300}".getBytes(StandardCharsets.UTF_8),
-                        null));
+                        true));
         list.add(
                 new Hostile(
                         "timestamp as text",

@@ -110,6 +110,8 @@ class StorageFaultTest {
                 Duration settle = Duration.ofMillis(Math.min(10_000, OUTAGE.toMillis() / 4));
                 Map<TopicPartition, Long> frozen = null;
                 double ageDuringOutage = 0;
+                String readiness = null;
+                Duration notReadyAfter = null;
                 int checks = 0;
                 while (System.nanoTime() - downAt < OUTAGE.toNanos()) {
                     assertThat(daemon.isAlive())
@@ -124,6 +126,13 @@ class StorageFaultTest {
                                 .isEqualTo(frozen);
                         checks++;
                     }
+                    var ready = daemon.get("/health/ready");
+                    if (ready.statusCode() == 503) {
+                        readiness = ready.body().trim();
+                        if (notReadyAfter == null) {
+                            notReadyAfter = Duration.ofNanos(System.nanoTime() - downAt);
+                        }
+                    }
                     ageDuringOutage =
                             Math.max(
                                     ageDuringOutage,
@@ -132,12 +141,17 @@ class StorageFaultTest {
                 }
                 double failuresDuringOutage =
                         daemon.metric("archiver_upload_failures_total") - failuresBefore;
-                int readyStatus = daemon.get("/health/ready").statusCode();
                 FaultRun.assertCommittedIsDurable(kafka, topic, group, direct, root);
                 assertThat(checks).as("commit checks during the outage").isPositive();
                 assertThat(failuresDuringOutage)
                         .as("upload failures counted while the store is down")
                         .isPositive();
+                if (OUTAGE.toSeconds() >= 45) {
+                    // the daemon reports a store failing for 30 s on its readiness endpoint
+                    assertThat(readiness)
+                            .as("readiness during the outage")
+                            .contains("STORAGE_FAILING");
+                }
                 assertThat(ageDuringOutage)
                         .as("staged data ages while the store is down")
                         .isGreaterThanOrEqualTo(OUTAGE.toSeconds() / 2.0);
@@ -146,6 +160,9 @@ class StorageFaultTest {
                 long upAt = System.nanoTime();
                 FaultRun.awaitCaughtUp(kafka, topic, group, daemon, AWAIT);
                 Duration catchUp = Duration.ofNanos(System.nanoTime() - upAt);
+                assertThat(daemon.get("/health/ready").statusCode())
+                        .as("ready again once the store is back")
+                        .isEqualTo(200);
                 Duration stall = Duration.ofNanos(upAt - downAt);
 
                 long produced = producer.stop();
@@ -161,7 +178,15 @@ class StorageFaultTest {
                         .put("commits during outage", 0)
                         .put("requests refused", proxy.faultsInjected())
                         .put("upload failures (metrics)", (long) failuresDuringOutage)
-                        .put("readiness during outage", readyStatus)
+                        .put(
+                                "readiness",
+                                notReadyAfter == null
+                                        ? "200 throughout"
+                                        : "503 "
+                                                + readiness
+                                                + " after "
+                                                + notReadyAfter.toSeconds()
+                                                + " s")
                         .put("catch-up after recovery", catchUp.toMillis() / 1000.0 + " s")
                         .put("records", report.records())
                         .put("objects", report.objects())
