@@ -88,10 +88,14 @@ final class ArchiverDaemon implements AutoCloseable {
      * A missing bucket or container and rejected credentials are configuration errors: the store
      * must answer a listing of the job's root (the engine needs to list and stat anyway). Without
      * this check the engine would retry its first upload forever. A store that cannot be reached is
-     * only warned about: the engine retries until it is back, as during any outage.
+     * only warned about: the engine retries until it is back, as during any outage. Local stores
+     * are not checked.
      */
     private void checkStore(String job, ArchiverConfig c) {
         StorageLocation root = c.storageRoot();
+        if (root.scheme().equals("file") || root.scheme().equals("memory")) {
+            return; // no bucket, no credentials; and a local listing walks the whole tree
+        }
         try (Stream<ObjectInfo> objects = c.storage().list(root)) {
             objects.findFirst();
         } catch (IOException | UncheckedIOException e) {
