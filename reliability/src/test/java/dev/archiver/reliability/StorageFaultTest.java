@@ -53,6 +53,7 @@ class StorageFaultTest {
                 ObjectStorage direct = s3Storage(bucket, s3.endpoint().toString())) {
             underFaults(
                     "S3 (S3Proxy)",
+                    SEED,
                     proxy,
                     s3Yaml(bucket, proxy.endpoint()),
                     direct,
@@ -69,6 +70,7 @@ class StorageFaultTest {
                 ObjectStorage direct = azureStorage(container, azurite.endpoint())) {
             underFaults(
                     "Azure (Azurite)",
+                    SEED + 1,
                     proxy,
                     azureYaml(container, proxy.endpoint() + "/" + Azurite.ACCOUNT),
                     direct,
@@ -199,6 +201,7 @@ class StorageFaultTest {
 
     private void underFaults(
             String store,
+            long seed,
             FaultInjectingProxy proxy,
             String storageYaml,
             ObjectStorage direct,
@@ -209,7 +212,7 @@ class StorageFaultTest {
         String topic = "faults-" + id;
         String group = "archiver-" + id;
         kafka.createTopic(topic, PARTITIONS);
-        System.out.printf("[faults] %s through %s, seed %d%n", store, proxy.endpoint(), SEED);
+        System.out.printf("[faults] %s through %s, seed %d%n", store, proxy.endpoint(), seed);
         int port = FaultRun.freePort();
         Path config = writeConfig(port, kafka, topic, group, storageYaml);
         FaultRun.Producer producer = new FaultRun.Producer(kafka, topic, PARTITIONS, 60, 100);
@@ -249,7 +252,7 @@ class StorageFaultTest {
             assertThat((double) report.objects()).isLessThanOrEqualTo(uploaded);
             double faultRate = (double) proxy.faultsInjected() / proxy.requests();
             Figures.of("20% storage faults, " + store + " (`StorageFaultTest`)")
-                    .put("seed", SEED)
+                    .put("seed", seed)
                     .put("requests", proxy.requests())
                     .put("faults injected", proxy.faultsInjected())
                     .put("fault rate", String.format("%.1f%%", faultRate * 100))
