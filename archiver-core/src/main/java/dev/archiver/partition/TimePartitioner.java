@@ -15,7 +15,9 @@ import java.util.Locale;
 
 /**
  * The {@code time} partitioner: formats the event time, truncated in the configured zone, with the
- * configured pattern; see {@link TimePartitionerConfig}. A function of the event time alone.
+ * configured pattern; see {@link TimePartitionerConfig}. A function of the event time alone. An
+ * event time whose local year is outside 1 to 9999 cannot be laid out and is a bad record ({@link
+ * IllegalArgumentException}; the bad-record policy applies, by default the dead-letter prefix).
  *
  * <p>The path of the last time bucket seen is cached (one immutable entry behind a volatile field,
  * no lock), so records of the same bucket cost a comparison instead of a format. The cached entry
@@ -24,6 +26,9 @@ import java.util.Locale;
  * @since 0.1
  */
 public final class TimePartitioner implements Partitioner {
+    private static final int MIN_YEAR = 1;
+    private static final int MAX_YEAR = 9999;
+
     private final TimePartitionerConfig config;
     private final DateTimeFormatter formatter;
     private final ZoneRules rules;
@@ -56,6 +61,18 @@ public final class TimePartitioner implements Partitioner {
         long second = t.getEpochSecond();
         ZoneOffset offset = rules.getOffset(t);
         LocalDateTime local = LocalDateTime.ofEpochSecond(second, 0, offset);
+        if (local.getYear() < MIN_YEAR || local.getYear() > MAX_YEAR) {
+            // a pattern's 'yyyy' prints the year of era: year -5 would land in "0006", and a year
+            // beyond 9999 prints as "+10000"; neither is a path anyone looks for
+            throw new IllegalArgumentException(
+                    "event time "
+                            + t
+                            + " is outside the years "
+                            + MIN_YEAR
+                            + " to "
+                            + MAX_YEAR
+                            + " that the time partitioner lays out");
+        }
         long secondOfDay = local.toLocalTime().toSecondOfDay();
         LocalDateTime localStart =
                 local.toLocalDate()

@@ -31,6 +31,27 @@ class TimePartitionerTest {
     }
 
     @Test
+    void eventTimesOutsideYearsOneTo9999AreBadRecords() {
+        Partitioner p = partitioner();
+        assertThat(path(p, "0001-01-01T00:00:00Z")).isEqualTo("dt=0001-01-01/hr=00");
+        assertThat(path(p, "9999-12-31T23:59:59Z")).isEqualTo("dt=9999-12-31/hr=23");
+        // year -292275055 would print as year of era "+292275056", a path in the far future
+        assertThatThrownBy(() -> p.partition(parsed(Instant.ofEpochMilli(Long.MIN_VALUE))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("outside the years 1 to 9999");
+        assertThatThrownBy(() -> p.partition(parsed(Instant.parse("0000-12-31T23:00:00Z"))))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> p.partition(parsed(Instant.ofEpochMilli(Long.MAX_VALUE))))
+                .isInstanceOf(IllegalArgumentException.class);
+        // the local year counts: 9999-12-31T23:00Z is year 10000 in UTC+2
+        assertThatThrownBy(
+                        () ->
+                                partitioner("zone", "+02:00")
+                                        .partition(parsed(Instant.parse("9999-12-31T23:00:00Z"))))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void defaultIsDateAndHourInUtc() {
         Partitioner p = partitioner();
         assertThat(path(p, "2026-11-24T21:59:59.999Z")).isEqualTo("dt=2026-11-24/hr=21");

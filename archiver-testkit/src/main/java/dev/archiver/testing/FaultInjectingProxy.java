@@ -23,9 +23,10 @@ import java.util.function.Predicate;
 
 /**
  * An HTTP/1.1 proxy on loopback that sits between a client and a storage emulator and injects
- * faults: 5xx answers, slow answers, connection resets and truncated response bodies, each at a
- * configurable rate, chosen with a seeded random so that runs can be repeated. It can also hold
- * requests (to simulate a stalled member) or refuse everything (a store that is down).
+ * faults: 5xx answers, slow answers, connection resets and truncated bodies (an upload cut off
+ * half-way, or an answer cut in half), each at a configurable rate, chosen with a seeded random so
+ * that runs can be repeated. It can also hold requests (to simulate a stalled member) or refuse
+ * everything (a store that is down).
  *
  * <p>Point the client's endpoint at {@link #endpoint()}. Every response is sent with {@code
  * Connection: close}, so each request travels on its own connection; clients reconnect by
@@ -231,6 +232,15 @@ public final class FaultInjectingProxy implements Closeable {
             try (Socket upstream = new Socket()) {
                 upstream.connect(new InetSocketAddress(targetHost, targetPort), 10_000);
                 upstream.setSoTimeout(120_000);
+                if (fault == Fault.TRUNCATE && request.body.length > 1) {
+                    // an upload cut off in the middle: the store sees half the announced body,
+                    // then a reset; it must not make anything visible
+                    truncations.incrementAndGet();
+                    request.writeTruncated(upstream.getOutputStream());
+                    upstream.setSoLinger(true, 0);
+                    client.setSoLinger(true, 0);
+                    return;
+                }
                 request.write(upstream.getOutputStream(), false);
                 InputStream upIn = new java.io.BufferedInputStream(upstream.getInputStream());
                 Message response = Message.readHead(upIn);
@@ -466,7 +476,10 @@ public final class FaultInjectingProxy implements Closeable {
             return this;
         }
 
-        /** Share of requests whose response body is cut in half, then the connection reset. */
+        /**
+         * Share of requests cut in half, then reset: a request with a body (an upload) reaches the
+         * target with half its announced body; otherwise the response body is cut in half.
+         */
         public Builder truncateRate(double rate) {
             this.truncateRate = rate;
             return this;

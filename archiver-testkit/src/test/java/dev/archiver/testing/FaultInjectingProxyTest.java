@@ -129,6 +129,16 @@ class FaultInjectingProxyTest {
     }
 
     @Test
+    void truncatedUploadReachesTheTargetHalfWayAndIsNotStored() throws Exception {
+        try (FaultInjectingProxy p = proxy().truncateRate(1.0).build()) {
+            assertThatThrownBy(() -> put(p, "/cut", new byte[100_000]))
+                    .isInstanceOf(IOException.class);
+            assertThat(p.stats()).contains("truncated=1");
+            assertThat(objects).doesNotContainKey("/cut");
+        }
+    }
+
+    @Test
     void ratesAreSeededAndRoughlyRespected() throws Exception {
         try (FaultInjectingProxy p = proxy().errorRate(0.3).seed(7).build()) {
             int failures = 0;

@@ -60,8 +60,11 @@ public final class ArchiverCli implements Runnable {
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler(
                 (e, cmd, parseResult) -> {
-                    if (e instanceof dev.archiver.config.ConfigException
-                            || e instanceof CliException) {
+                    if (e instanceof CliException c) {
+                        cmd.getErr().println("error: " + c.getMessage());
+                        return c.exitCode();
+                    }
+                    if (e instanceof dev.archiver.config.ConfigException) {
                         cmd.getErr().println("error: " + e.getMessage());
                         return 2;
                     }

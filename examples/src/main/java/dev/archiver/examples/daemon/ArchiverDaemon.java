@@ -4,16 +4,25 @@ import static java.util.Objects.requireNonNull;
 
 import dev.archiver.Archiver;
 import dev.archiver.ArchiverConfig;
+import dev.archiver.storage.ObjectInfo;
+import dev.archiver.storage.StorageException;
+import dev.archiver.storage.StorageLocation;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +55,10 @@ final class ArchiverDaemon implements AutoCloseable {
             for (DaemonConfig.Job job : config.jobs()) {
                 built.add(config.build(job, metrics.listenerFor(job.name())));
             }
+            for (int i = 0; i < built.size(); i++) {
+                checkStore(config.jobs().get(i).name(), built.get(i));
+                checkKafka(config.jobs().get(i).name(), built.get(i));
+            }
         } catch (RuntimeException e) {
             built.forEach(ArchiverDaemon::closeStorage);
             throw e;
@@ -69,6 +82,110 @@ final class ArchiverDaemon implements AutoCloseable {
                     log.info("Starting job {}", name);
                     a.start();
                 });
+    }
+
+    /**
+     * A missing bucket or container and rejected credentials are configuration errors: the store
+     * must answer a listing of the job's root (the engine needs to list and stat anyway). Without
+     * this check the engine would retry its first upload forever. A store that cannot be reached is
+     * only warned about: the engine retries until it is back, as during any outage. Local stores
+     * are not checked.
+     */
+    private void checkStore(String job, ArchiverConfig c) {
+        StorageLocation root = c.storageRoot();
+        if (root.scheme().equals("file") || root.scheme().equals("memory")) {
+            return; // no bucket, no credentials; and a local listing walks the whole tree
+        }
+        try (Stream<ObjectInfo> objects = c.storage().list(root)) {
+            objects.findFirst();
+        } catch (IOException | UncheckedIOException e) {
+            IOException cause =
+                    e instanceof UncheckedIOException u ? u.getCause() : (IOException) e;
+            if (cause instanceof StorageException se && !se.retryable()) {
+                throw new CliException(
+                        config.redactValues(
+                                jobPrefix(job) + "cannot use " + root + ": " + se.getMessage()));
+            }
+            log.warn(
+                    "{}the store {} cannot be reached ({}); starting anyway, uploads are retried",
+                    jobPrefix(job),
+                    root,
+                    cause.getMessage());
+        }
+    }
+
+    /**
+     * The Kafka cluster must answer within the consumer's {@code default.api.timeout.ms} (60 s by
+     * default); otherwise the daemon exits 1 with one line instead of logging connection warnings
+     * forever. Once running, a broker outage is the Kafka client's to ride out.
+     */
+    private void checkKafka(String job, ArchiverConfig c) {
+        Map<String, Object> props = c.consumerProperties();
+        Object configured = props.get(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG);
+        int timeoutMs = 60_000;
+        try {
+            timeoutMs =
+                    configured == null ? timeoutMs : Integer.parseInt(configured.toString().trim());
+        } catch (NumberFormatException e) {
+            // the admin client below reports the bad value
+        }
+        Object servers = props.get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG);
+        KafkaAdmin client;
+        try {
+            client = KafkaAdmin.create(props);
+        } catch (org.apache.kafka.common.KafkaException e) {
+            Throwable root = e;
+            while (root.getCause() != null) {
+                root = root.getCause();
+            }
+            throw new CliException(
+                    config.redactValues(
+                            jobPrefix(job)
+                                    + "invalid Kafka client settings (kafka.consumer.*): "
+                                    + root.getMessage()));
+        }
+        try (KafkaAdmin admin = client) {
+            admin.admin()
+                    .describeCluster(new DescribeClusterOptions().timeoutMs(timeoutMs))
+                    .nodes()
+                    .get(timeoutMs + 10_000L, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof org.apache.kafka.common.errors.AuthenticationException
+                    || cause instanceof org.apache.kafka.common.errors.AuthorizationException) {
+                throw new CliException(
+                        jobPrefix(job)
+                                + "the Kafka cluster at "
+                                + servers
+                                + " refused the client: "
+                                + config.redactValues(String.valueOf(cause.getMessage())));
+            }
+            throw new CliException(
+                    jobPrefix(job)
+                            + "cannot reach the Kafka cluster at "
+                            + servers
+                            + " within "
+                            + Duration.ofMillis(timeoutMs)
+                            + " (kafka.consumer.bootstrap.servers; the wait is"
+                            + " kafka.consumer.default.api.timeout.ms): "
+                            + cause.getMessage(),
+                    1);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new CliException(
+                    jobPrefix(job)
+                            + "cannot reach the Kafka cluster at "
+                            + servers
+                            + " within "
+                            + Duration.ofMillis(timeoutMs),
+                    1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException("interrupted while checking the Kafka cluster", 1);
+        }
+    }
+
+    private String jobPrefix(String job) {
+        return config.jobs().size() > 1 ? "Job '" + job + "': " : "";
     }
 
     Optional<MetricsServer> server() {

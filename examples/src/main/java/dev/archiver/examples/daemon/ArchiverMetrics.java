@@ -58,7 +58,13 @@ final class ArchiverMetrics implements AutoCloseable {
             new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JmxMeterRegistry jmx;
     private final Duration lagInterval;
+    private final Duration storageFailingAfter;
+
+    /** How long uploads must fail without a success before readiness reports the store. */
+    static final Duration STORAGE_FAILING_AFTER = Duration.ofSeconds(30);
+
     private final Map<String, Archiver> jobs = new ConcurrentHashMap<>();
+    private final Map<String, JobListener> listeners = new ConcurrentHashMap<>();
     private final List<AutoCloseable> closeables = new ArrayList<>();
     // Micrometer holds gauge state weakly: these keep it alive as long as the metrics are
     private final List<Object> gaugeState = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -69,6 +75,16 @@ final class ArchiverMetrics implements AutoCloseable {
     }
 
     ArchiverMetrics(Map<String, String> commonTags, boolean jmxEnabled, Duration lagInterval) {
+        this(commonTags, jmxEnabled, lagInterval, STORAGE_FAILING_AFTER);
+    }
+
+    ArchiverMetrics(
+            Map<String, String> commonTags,
+            boolean jmxEnabled,
+            Duration lagInterval,
+            Duration storageFailingAfter) {
+        this.storageFailingAfter =
+                requireNonNull(storageFailingAfter, "storageFailingAfter is null");
         this.lagInterval = requireNonNull(lagInterval, "lagInterval is null");
         registry.add(prometheus);
         if (jmxEnabled) {
@@ -115,7 +131,9 @@ final class ArchiverMetrics implements AutoCloseable {
 
     /** The listener to give job {@code job}'s engine; counts its events. */
     ArchiverListener listenerFor(String job) {
-        return new JobListener(registry, job);
+        JobListener listener = new JobListener(registry, job);
+        listeners.put(job, listener);
+        return listener;
     }
 
     /**
@@ -280,12 +298,25 @@ final class ArchiverMetrics implements AutoCloseable {
         return jobs.values().stream().allMatch(a -> a.failure().isEmpty());
     }
 
-    /** Whether every job runs. */
+    /**
+     * Whether every job runs and none has seen its uploads fail without a success for {@code
+     * storageFailingAfter} ({@link #STORAGE_FAILING_AFTER} in the daemon).
+     */
     boolean ready() {
-        return !jobs.isEmpty() && jobs.values().stream().allMatch(Archiver::isRunning);
+        return !jobs.isEmpty()
+                && jobs.values().stream().allMatch(Archiver::isRunning)
+                && jobs.keySet().stream().noneMatch(this::storageFailing);
     }
 
-    /** Per job: UP, DOWN (stopped) or FAILED. */
+    private boolean storageFailing(String job) {
+        JobListener l = listeners.get(job);
+        return l != null && l.failing() && l.failingFor().compareTo(storageFailingAfter) >= 0;
+    }
+
+    /**
+     * Per job: UP, DOWN (stopped), FAILED, or STORAGE_FAILING (running, but every upload has failed
+     * for {@code storageFailingAfter}; it is retried until the store is back).
+     */
     Map<String, String> jobStates() {
         Map<String, String> states = new java.util.TreeMap<>();
         jobs.forEach(
@@ -294,7 +325,9 @@ final class ArchiverMetrics implements AutoCloseable {
                                 name,
                                 a.failure().isPresent()
                                         ? "FAILED"
-                                        : a.isRunning() ? "UP" : "DOWN"));
+                                        : !a.isRunning()
+                                                ? "DOWN"
+                                                : storageFailing(name) ? "STORAGE_FAILING" : "UP"));
         return states;
     }
 
@@ -342,6 +375,12 @@ final class ArchiverMetrics implements AutoCloseable {
     }
 
     private static final class JobListener implements ArchiverListener {
+        /**
+         * When uploads started failing without a success since (System.nanoTime); 0: they do not.
+         */
+        private final java.util.concurrent.atomic.AtomicLong failingSince =
+                new java.util.concurrent.atomic.AtomicLong();
+
         private final MeterRegistry registry;
         private final String job;
         private final Map<String, Counter> counters = new ConcurrentHashMap<>();
@@ -425,6 +464,7 @@ final class ArchiverMetrics implements AutoCloseable {
                 long records,
                 long bytes,
                 Duration latency) {
+            failingSince.set(0);
             counter("archiver.files.uploaded", partition.topic(), "Objects uploaded").increment();
             uploadLatency.record(latency);
             fileSize.record(bytes);
@@ -437,11 +477,21 @@ final class ArchiverMetrics implements AutoCloseable {
                 Throwable error,
                 int attempt,
                 Duration backoff) {
+            failingSince.compareAndSet(0, System.nanoTime() | 1);
             counter(
                             "archiver.upload.failures",
                             partition.topic(),
                             "Failed upload attempts (each is retried)")
                     .increment();
+        }
+
+        boolean failing() {
+            return failingSince.get() != 0;
+        }
+
+        Duration failingFor() {
+            long since = failingSince.get();
+            return since == 0 ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - since);
         }
 
         @Override

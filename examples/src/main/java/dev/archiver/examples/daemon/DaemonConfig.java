@@ -62,7 +62,7 @@ final class DaemonConfig {
                     "secret-keys");
     private static final Pattern JOB_NAME = Pattern.compile("[A-Za-z0-9_-]+");
     private static final List<String> SECRET_WORDS =
-            List.of("password", "secret", "token", "credential", "jaas");
+            List.of("password", "secret", "token", "credential", "jaas", "connection-string");
 
     /** One archive job: its name and its engine settings (without the {@code jobs.NAME.}). */
     record Job(String name, Map<String, String> settings) {
@@ -329,9 +329,10 @@ final class DaemonConfig {
 
     /**
      * Whether a key holds a secret: its name contains {@code password}, {@code secret}, {@code
-     * token}, {@code credential}, {@code jaas} or {@code key} (other than the engine's {@code
-     * key.template} and {@code key.generation}), or has a {@code sas} segment; or it is listed in
-     * {@code secret-keys}; or its value came from {@code ${file:...}}.
+     * token}, {@code credential}, {@code jaas}, {@code connection-string} (Azure's holds the
+     * account key) or {@code key} (other than the engine's {@code key.template} and {@code
+     * key.generation}), or has a {@code sas} segment; or it is listed in {@code secret-keys}; or
+     * its value came from {@code ${file:...}}.
      */
     boolean isSecret(String fullKey) {
         if (secretKeys.contains(fullKey)) {

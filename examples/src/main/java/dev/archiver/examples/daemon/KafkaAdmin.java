@@ -39,7 +39,20 @@ final class KafkaAdmin implements AutoCloseable {
                         props.put(k, v);
                     }
                 });
-        props.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "30000");
+        if (!props.containsKey(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG)) {
+            // the admin client refuses a request timeout above default.api.timeout.ms, which
+            // users may lower for the consumer
+            long timeout = 30_000;
+            Object api = props.get(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG);
+            if (api != null) {
+                try {
+                    timeout = Math.min(timeout, Long.parseLong(api.toString().trim()));
+                } catch (NumberFormatException e) {
+                    // the admin client reports the bad value itself
+                }
+            }
+            props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(timeout));
+        }
         return new KafkaAdmin(Admin.create(props));
     }
 

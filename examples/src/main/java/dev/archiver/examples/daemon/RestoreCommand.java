@@ -163,8 +163,8 @@ final class RestoreCommand implements Callable<Integer> {
                                 store, files, slices, lower, upper, tallies, null, bar, total,
                                 target);
             } else {
-                checkTarget(target, partitions);
-                try (KafkaProducer<byte[], byte[]> producer = producer()) {
+                boolean created = checkTarget(target, partitions);
+                try (KafkaProducer<byte[], byte[]> producer = producer(created)) {
                     sent =
                             replay(
                                     store, files, slices, lower, upper, tallies, producer, bar,
@@ -329,9 +329,11 @@ final class RestoreCommand implements Callable<Integer> {
                 headers);
     }
 
-    private void checkTarget(String target, int partitions) {
+    /** Checks (or creates) the target topic; returns whether it was created. */
+    private boolean checkTarget(String target, int partitions) {
         Map<String, Object> props = new LinkedHashMap<>(producerProperties);
         props.put("bootstrap.servers", bootstrapServers);
+        boolean created = false;
         try (KafkaAdmin admin = KafkaAdmin.create(props)) {
             int existing;
             try {
@@ -355,7 +357,9 @@ final class RestoreCommand implements Callable<Integer> {
                                                         java.util.Optional.of(partitions),
                                                         java.util.Optional.empty())))
                                 .all());
+                awaitLeaders(admin, target, partitions);
                 existing = partitions;
+                created = true;
             }
             if (partitioning.equals("same") && existing < partitions) {
                 throw new CliException(
@@ -368,10 +372,49 @@ final class RestoreCommand implements Callable<Integer> {
                                 + "; add partitions or use --partitioning key");
             }
         }
+        return created;
     }
 
-    private KafkaProducer<byte[], byte[]> producer() {
+    /** Waits until every partition of a topic just created has a leader (60 s at most). */
+    private static void awaitLeaders(KafkaAdmin admin, String topic, int partitions) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            try {
+                var d =
+                        admin.admin()
+                                .describeTopics(java.util.Set.of(topic))
+                                .allTopicNames()
+                                .get(30, java.util.concurrent.TimeUnit.SECONDS)
+                                .get(topic);
+                if (d.partitions().size() >= partitions
+                        && d.partitions().stream()
+                                .allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+                    return;
+                }
+            } catch (java.util.concurrent.ExecutionException
+                    | java.util.concurrent.TimeoutException e) {
+                // the new topic's metadata is not known everywhere yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private KafkaProducer<byte[], byte[]> producer(boolean newTopic) {
         Map<String, Object> p = new LinkedHashMap<>(producerProperties);
+        if (newTopic) {
+            // on a topic created a moment ago the first batch can be refused (not leader yet) and
+            // overtaken by the next ones; the idempotent producer then retries it forever with an
+            // out-of-order sequence. One request in flight keeps the batches in order.
+            p.putIfAbsent(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
+        }
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());

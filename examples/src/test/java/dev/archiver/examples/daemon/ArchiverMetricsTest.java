@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.archiver.Archiver;
 import dev.archiver.ArchiverConfig;
+import dev.archiver.ArchiverListener;
 import dev.archiver.config.Settings;
+import dev.archiver.record.TopicPartitionId;
+import dev.archiver.storage.StorageLocation;
 import dev.archiver.testing.EmbeddedKafka;
 import dev.archiver.testing.TestData;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -50,13 +54,18 @@ class ArchiverMetricsTest {
         s.put("consumer.poll-timeout", "200ms");
         HttpClient http = HttpClient.newHttpClient();
         try (ArchiverMetrics metrics =
-                        new ArchiverMetrics(Map.of("env", "test"), true, Duration.ofMillis(200));
+                        new ArchiverMetrics(
+                                Map.of("env", "test"),
+                                true,
+                                Duration.ofMillis(200),
+                                Duration.ZERO);
                 KafkaAdmin admin = KafkaAdmin.create(kafka.bootstrapServers())) {
+            ArchiverListener listener = metrics.listenerFor("m");
             Archiver archiver =
                     Archiver.create(
                             ArchiverConfig.builder()
                                     .settings(Settings.of(s))
-                                    .listener(metrics.listenerFor("m"))
+                                    .listener(listener)
                                     .build());
             metrics.bind("m", archiver, archiver.config().consumerProperties());
             try (MetricsServer server = MetricsServer.start("127.0.0.1", 0, metrics)) {
@@ -123,6 +132,18 @@ class ArchiverMetricsTest {
                 HttpResponse<String> ready = get(http, server, "/health/ready");
                 assertThat(ready.statusCode()).isEqualTo(200);
                 assertThat(ready.body()).isEqualTo("{\"status\":\"UP\",\"jobs\":{\"m\":\"UP\"}}\n");
+                // uploads failing without a success (here for at least Duration.ZERO): not ready,
+                // but live; the next successful upload makes the job ready again
+                TopicPartitionId tp = new TopicPartitionId(topic, 0);
+                StorageLocation where = StorageLocation.of("file://" + dir.resolve("x"));
+                listener.uploadFailed(tp, where, new IOException("injected"), 1, Duration.ZERO);
+                HttpResponse<String> failing = get(http, server, "/health/ready");
+                assertThat(failing.statusCode()).isEqualTo(503);
+                assertThat(failing.body()).contains("\"m\":\"STORAGE_FAILING\"");
+                assertThat(get(http, server, "/health/live").statusCode()).isEqualTo(200);
+                listener.objectUploaded(tp, where, 1, 1, Duration.ZERO);
+                assertThat(get(http, server, "/health/ready").statusCode()).isEqualTo(200);
+
                 assertThat(get(http, server, "/metrics").body())
                         .contains(
                                 "archiver_records_consumed_total{env=\"test\",job=\"m\",topic=\""

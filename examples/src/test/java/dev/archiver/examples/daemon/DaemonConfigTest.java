@@ -302,6 +302,9 @@ class DaemonConfigTest {
         assertThat(cfg.isSecret("storage.azblob.sas")).isTrue();
         assertThat(cfg.isSecret("storage.gs.credentials-file")).isTrue();
         assertThat(cfg.isSecret("storage.swift.auth-token")).isTrue();
+        // Azure's connection string holds the account key
+        assertThat(cfg.isSecret("storage.azure.connection-string")).isTrue();
+        assertThat(cfg.isSecret("jobs.a.storage.azure.connection-string")).isTrue();
         assertThat(cfg.isSecret("jobs.a.storage.s3.secret-access-key")).isTrue();
         assertThat(cfg.isSecret("key.template")).isFalse();
         assertThat(cfg.isSecret("jobs.a.key.template")).isFalse();
