@@ -275,7 +275,15 @@ class DaemonRebalanceTest {
         while (System.nanoTime() < deadline) {
             assigned = new ArrayList<>();
             for (Member m : members) {
-                assigned.add(m.process.metric("archiver_assigned_partitions"));
+                if (!m.process.isAlive()) {
+                    String log = ExactlyOnce.tail(m.process.output());
+                    throw new AssertionError(context + ": member died; log:\n" + log);
+                }
+                try {
+                    assigned.add(m.process.metric("archiver_assigned_partitions"));
+                } catch (IOException notListeningYet) {
+                    assigned.add(0.0);
+                }
             }
             if (assigned.stream().allMatch(a -> a > 0)
                     && assigned.stream().mapToDouble(Double::doubleValue).sum() == PARTITIONS) {
