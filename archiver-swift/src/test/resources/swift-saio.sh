@@ -274,8 +274,12 @@ c.commit()
 PY
     KS_NEW=1
   fi
-  # uwsgi with ONE thread: keystone on sqlite hits 'database is locked' under concurrent requests
+  # uwsgi with ONE thread: keystone on sqlite hits 'database is locked' under concurrent requests.
+  # uwsgi's --http-socket closes every connection after its response but does not say so; without
+  # "Connection: close" an HTTP/1.1 client pools the connection and its next POST (never retried
+  # automatically) can fail with "received no bytes".
   OS_KEYSTONE_CONFIG_FILES=$KS/keystone.conf start_bg keystone uwsgi --plugin python3 --http-socket "127.0.0.1:$KSPORT" \
+    --add-header "Connection: close" \
     --wsgi-file /usr/bin/keystone-wsgi-public --master --processes 1 --threads 1 --die-on-term --lazy-apps
   wait_http "http://127.0.0.1:$KSPORT/v3" 60 || { echo "keystone did not start" >&2; tail -n 30 "$LOG/keystone.log" >&2; stop_all; exit 1; }
   if [[ -n "$KS_NEW" ]]; then   # projects service + test; users swift (admin on service), tester (member on test)
