@@ -21,6 +21,7 @@ import static java.util.Objects.requireNonNull;
  * @param objectBytes bytes uploaded (0 for the consumer)
  * @param verified {@code yes}, {@code NO}, {@code skipped}, or {@code lossy} (a format without
  *     offsets, such as text, cannot be verified)
+ * @param store {@code file} or {@code s3}; {@code -} for the consumer
  * @param drainSeconds wall time until every record was consumed (for the archiver: staged, not yet
  *     uploaded; the gap to {@code seconds} is mostly the last files' max-file-age)
  */
@@ -39,18 +40,20 @@ public record BenchmarkResult(
         long objects,
         long objectBytes,
         String verified,
-        double drainSeconds) {
+        double drainSeconds,
+        String store) {
 
     static final String CSV_HEADER =
             "subject,format,codec,partitions,records,bytes,seconds,records_per_s,mb_per_s,"
                     + "ratio_to_consumer,cpu_s_per_gb,peak_heap_mb,rss_mb,objects,mean_object_kb,"
-                    + "verified,drain_seconds";
+                    + "verified,drain_seconds,store";
 
     public BenchmarkResult {
         requireNonNull(subject, "subject is null");
         requireNonNull(format, "format is null");
         requireNonNull(codec, "codec is null");
         requireNonNull(verified, "verified is null");
+        requireNonNull(store, "store is null");
         if (seconds <= 0) {
             throw new IllegalArgumentException("seconds must be positive: " + seconds);
         }
@@ -75,7 +78,12 @@ public record BenchmarkResult(
     public String label() {
         return subject.equals("consumer")
                 ? "consumer p=" + partitions
-                : format + "/" + codec + " p=" + partitions;
+                : format
+                        + "/"
+                        + codec
+                        + (store.equals("file") ? "" : " " + store)
+                        + " p="
+                        + partitions;
     }
 
     String csv() {
@@ -97,7 +105,8 @@ public record BenchmarkResult(
                 Long.toString(objects),
                 fmt(meanObjectKilobytes(), 1),
                 verified,
-                fmt(drainSeconds, 3));
+                fmt(drainSeconds, 3),
+                store);
     }
 
     static String fmt(double v, int decimals) {
