@@ -15,13 +15,15 @@ import static java.util.Objects.requireNonNull;
  *     (archiver)
  * @param ratio records/s relative to the plain consumer on the same topic
  * @param cpuSeconds process CPU time of the benchmark JVM during the run
- * @param peakHeapBytes sum of the heap pools' peak usage during the run
+ * @param peakHeapBytes the peak of the heap's used bytes during the run, sampled every 5 ms
  * @param rssBytes the benchmark JVM's VmRSS right after the run (process-wide, not per run)
  * @param objects objects uploaded (0 for the consumer)
  * @param objectBytes bytes uploaded (0 for the consumer)
  * @param verified {@code yes}, {@code NO}, {@code skipped}, or {@code lossy} (a format without
  *     offsets, such as text, cannot be verified)
  * @param store {@code file} or {@code s3}; {@code -} for the consumer
+ * @param liveHeapBytes the largest heap used right after a GC during the run (0 when no GC ran): an
+ *     upper bound of the live set
  * @param drainSeconds wall time until every record was consumed (for the archiver: staged, not yet
  *     uploaded; the gap to {@code seconds} is mostly the last files' max-file-age)
  */
@@ -41,12 +43,13 @@ public record BenchmarkResult(
         long objectBytes,
         String verified,
         double drainSeconds,
-        String store) {
+        String store,
+        long liveHeapBytes) {
 
     static final String CSV_HEADER =
             "subject,format,codec,partitions,records,bytes,seconds,records_per_s,mb_per_s,"
                     + "ratio_to_consumer,cpu_s_per_gb,peak_heap_mb,rss_mb,objects,mean_object_kb,"
-                    + "verified,drain_seconds,store";
+                    + "verified,drain_seconds,store,live_heap_mb";
 
     public BenchmarkResult {
         requireNonNull(subject, "subject is null");
@@ -106,7 +109,8 @@ public record BenchmarkResult(
                 fmt(meanObjectKilobytes(), 1),
                 verified,
                 fmt(drainSeconds, 3),
-                store);
+                store,
+                fmt(liveHeapBytes / 1e6, 1));
     }
 
     static String fmt(double v, int decimals) {

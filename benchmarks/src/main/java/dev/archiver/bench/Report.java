@@ -20,13 +20,14 @@ final class Report {
     private static final String HEADER =
             String.format(
                     Locale.ROOT,
-                    "%-26s %10s %8s %7s %8s %9s %8s %8s %13s %8s %8s",
+                    "%-26s %10s %8s %7s %8s %9s %8s %8s %8s %13s %8s %8s",
                     "run",
                     "records/s",
                     "MB/s",
                     "ratio",
                     "CPU s/GB",
                     "heap MB",
+                    "live MB",
                     "RSS MB",
                     "objects",
                     "mean obj KB",
@@ -38,13 +39,14 @@ final class Report {
     static String row(BenchmarkResult r) {
         return String.format(
                 Locale.ROOT,
-                "%-26s %10.0f %8.2f %7.3f %8.1f %9.1f %8.1f %8d %13.1f %8s %8.2f",
+                "%-26s %10.0f %8.2f %7.3f %8.1f %9.1f %8.1f %8.1f %8d %13.1f %8s %8.2f",
                 r.label(),
                 r.recordsPerSecond(),
                 r.megabytesPerSecond(),
                 r.ratio(),
                 r.cpuSecondsPerGigabyte(),
                 r.peakHeapBytes() / 1e6,
+                r.liveHeapBytes() / 1e6,
                 r.rssBytes() / 1e6,
                 r.objects(),
                 r.meanObjectKilobytes(),
@@ -78,7 +80,8 @@ final class Report {
         }
         sb.append(
                 "ratio: records/s relative to the plain consumer on the same topic. heap: peak"
-                        + " heap-pool usage during the run. RSS: VmRSS of the benchmark JVM after the"
+                        + " heap used during the run (sampled every 5 ms). live: the most heap left"
+                        + " after a GC during the run. RSS: VmRSS of the benchmark JVM after the"
                         + " run (process-wide). records/s, MB/s and ratio count until every offset is"
                         + " committed; drain s is the time until every record was consumed.\n");
         return sb.toString();
