@@ -18,19 +18,31 @@ final class HotPath {
     /** Records per benchmark invocation; every benchmark reports operations = records. */
     static final int BATCH = 1000;
 
+    /**
+     * Distinct records the write benchmark cycles through: 16 MB, far more than a compressor's
+     * window (zstd level 3: 2 MB), so that it cannot find the previous batch again and compress it
+     * for free.
+     */
+    static final int DISTINCT = 16 * BATCH;
+
     static final int RECORD_SIZE = 1024;
 
     private HotPath() {}
 
     /**
-     * {@link #BATCH} records as the end-to-end benchmark produces them (~1 KB JSON values), with
-     * Kafka timestamps one second apart starting at 2026-11-25T00:00Z.
+     * {@link #BATCH} distinct records as the end-to-end benchmark produces them (~1 KB JSON
+     * values), with Kafka timestamps one second apart starting at 2026-11-25T00:00Z.
      */
     static ArchiveRecord[] records() {
+        return records(BATCH);
+    }
+
+    /** {@code count} distinct records, as {@link #records()}. */
+    static ArchiveRecord[] records(int count) {
         Random random = new Random(42);
-        ArchiveRecord[] records = new ArchiveRecord[BATCH];
+        ArchiveRecord[] records = new ArchiveRecord[count];
         long t0 = 1_764_028_800_000L;
-        for (int i = 0; i < BATCH; i++) {
+        for (int i = 0; i < count; i++) {
             records[i] =
                     new ArchiveRecord(
                             "events",

@@ -52,6 +52,7 @@ public class WriteBenchmark {
     private ParsedRecord[] records;
     private HotPath.NullOutputStream out;
     private RecordWriter writer;
+    private int next;
 
     @Setup
     public void setUp() {
@@ -71,7 +72,7 @@ public class WriteBenchmark {
                         c.length > 1 ? Map.of("codec." + c[0] + ".level", c[1]) : Map.of());
         var parser =
                 HotPath.plugin(RecordParserProvider.class, "parser", "kafka-timestamp", Map.of());
-        ArchiveRecord[] raw = HotPath.records();
+        ArchiveRecord[] raw = HotPath.records(HotPath.DISTINCT);
         records = new ParsedRecord[raw.length];
         for (int i = 0; i < raw.length; i++) {
             records[i] = parser.parse(raw[i]);
@@ -92,8 +93,10 @@ public class WriteBenchmark {
     @Benchmark
     @OperationsPerInvocation(HotPath.BATCH)
     public void write() throws IOException {
-        for (ParsedRecord r : records) {
-            writer.write(r);
+        int from = next;
+        for (int i = from; i < from + HotPath.BATCH; i++) {
+            writer.write(records[i]);
         }
+        next = (from + HotPath.BATCH) % records.length;
     }
 }
