@@ -61,13 +61,13 @@ public final class GzipCodec implements Codec {
         requireNonNull(out, "out is null");
         // the outer buffer spares the deflater a JNI call per small write
         GZIPOutputStream gzip =
-                new GZIPOutputStream(out, StandardCodecs.BUFFER_SIZE) {
+                new GZIPOutputStream(out, StandardCodecs.WRITE_BUFFER_SIZE) {
                     {
                         // before the first byte: the header does not depend on the level
                         def.setLevel(level);
                     }
                 };
-        return new BufferedOutputStream(gzip, StandardCodecs.BUFFER_SIZE);
+        return new BufferedOutputStream(gzip, StandardCodecs.WRITE_BUFFER_SIZE);
     }
 
     @Override
