@@ -7,11 +7,44 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.zip.Deflater;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
-/** gzip (RFC 1952) with the JDK's deflater at its default level. Extension {@code .gz}. */
+/**
+ * gzip (RFC 1952) with the JDK's deflater. Extension {@code .gz}. The level trades speed for size:
+ * 1 is several times faster than the default 6 and compresses event JSON a little less.
+ */
 public final class GzipCodec implements Codec {
+    /** The level used when none is configured: 6, the deflater's default. */
+    public static final int DEFAULT_LEVEL = 6;
+
+    /** The lowest level accepted: 0, stored blocks without compression. */
+    public static final int MIN_LEVEL = Deflater.NO_COMPRESSION;
+
+    /** The highest level accepted: 9, the best and slowest compression. */
+    public static final int MAX_LEVEL = Deflater.BEST_COMPRESSION;
+
+    private final int level;
+
+    /**
+     * @param level the deflater level, from {@value #MIN_LEVEL} to {@value #MAX_LEVEL}
+     */
+    public GzipCodec(int level) {
+        if (level < MIN_LEVEL || level > MAX_LEVEL) {
+            throw new IllegalArgumentException(
+                    "gzip level " + level + " is outside " + MIN_LEVEL + ".." + MAX_LEVEL);
+        }
+        this.level = level;
+    }
+
+    public GzipCodec() {
+        this(DEFAULT_LEVEL);
+    }
+
+    public int level() {
+        return level;
+    }
 
     @Override
     public String name() {
@@ -27,8 +60,14 @@ public final class GzipCodec implements Codec {
     public OutputStream compress(OutputStream out) throws IOException {
         requireNonNull(out, "out is null");
         // the outer buffer spares the deflater a JNI call per small write
-        return new BufferedOutputStream(
-                new GZIPOutputStream(out, StandardCodecs.BUFFER_SIZE), StandardCodecs.BUFFER_SIZE);
+        GZIPOutputStream gzip =
+                new GZIPOutputStream(out, StandardCodecs.WRITE_BUFFER_SIZE) {
+                    {
+                        // before the first byte: the header does not depend on the level
+                        def.setLevel(level);
+                    }
+                };
+        return new BufferedOutputStream(gzip, StandardCodecs.WRITE_BUFFER_SIZE);
     }
 
     @Override
@@ -40,6 +79,6 @@ public final class GzipCodec implements Codec {
 
     @Override
     public String toString() {
-        return name();
+        return name() + "(level=" + level + ")";
     }
 }

@@ -32,7 +32,7 @@ public final class Lz4Codec implements Codec {
         // 64 KB blocks instead of the library's 4 MB default: many files are open at once
         return new BufferedOutputStream(
                 new LZ4FrameOutputStream(out, LZ4FrameOutputStream.BLOCKSIZE.SIZE_64KB),
-                StandardCodecs.BUFFER_SIZE);
+                StandardCodecs.WRITE_BUFFER_SIZE);
     }
 
     @Override

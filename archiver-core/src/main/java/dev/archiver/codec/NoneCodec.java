@@ -23,7 +23,7 @@ public final class NoneCodec implements Codec {
     @Override
     public OutputStream compress(OutputStream out) {
         return new BufferedOutputStream(
-                requireNonNull(out, "out is null"), StandardCodecs.BUFFER_SIZE);
+                requireNonNull(out, "out is null"), StandardCodecs.WRITE_BUFFER_SIZE);
     }
 
     @Override

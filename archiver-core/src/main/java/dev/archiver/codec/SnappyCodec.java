@@ -30,7 +30,7 @@ public final class SnappyCodec implements Codec {
     public OutputStream compress(OutputStream out) throws IOException {
         requireNonNull(out, "out is null");
         return new BufferedOutputStream(
-                new SnappyFramedOutputStream(out), StandardCodecs.BUFFER_SIZE);
+                new SnappyFramedOutputStream(out), StandardCodecs.WRITE_BUFFER_SIZE);
     }
 
     @Override

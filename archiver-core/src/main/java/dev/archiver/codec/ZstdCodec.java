@@ -60,7 +60,7 @@ public final class ZstdCodec implements Codec {
         ZstdOutputStreamNoFinalizer zstd =
                 new ZstdOutputStreamNoFinalizer(out, RecyclingBufferPool.INSTANCE);
         zstd.setLevel(level);
-        return new BufferedOutputStream(zstd, StandardCodecs.BUFFER_SIZE);
+        return new BufferedOutputStream(zstd, StandardCodecs.WRITE_BUFFER_SIZE);
     }
 
     @Override

@@ -47,7 +47,9 @@ final class OpenFile {
         this.createdAt = createdAt;
         OutputStream file = Files.newOutputStream(localFile);
         try {
-            this.counting = new CountingOutputStream(new BufferedOutputStream(file, 64 * 1024));
+            // small: every codec buffers in front of this and writes large chunks, which pass
+            // straight through; one of these per open file, up to staging.max-open-files
+            this.counting = new CountingOutputStream(new BufferedOutputStream(file, 8 * 1024));
             OutputStream compressed = codec.compress(counting);
             if (deadLetter) {
                 this.writer = null;

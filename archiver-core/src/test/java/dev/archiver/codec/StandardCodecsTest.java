@@ -1,11 +1,17 @@
 package dev.archiver.codec;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.archiver.config.ConfigException;
 import dev.archiver.config.Settings;
 import dev.archiver.plugin.Plugins;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -85,5 +91,59 @@ class StandardCodecsTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("codec.zstd.level");
         assertThatThrownBy(() -> new ZstdCodec(23)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void gzipLevelIsConfigurableAndRoundTrips() throws Exception {
+        CodecProvider gzip =
+                Plugins.find(CodecProvider.class, "gzip", "codec", Plugins.defaultClassLoader());
+        Settings settings = Settings.of(Map.of("codec.gzip.level", "1"));
+        Codec fast = gzip.create(settings.withPrefix("codec.gzip."));
+        assertThat(((GzipCodec) fast).level()).isEqualTo(1);
+        assertThat(settings.unusedKeys()).isEmpty();
+        assertThat(gzip.create(Settings.empty())).isSameAs(StandardCodecs.GZIP);
+        assertThat(((GzipCodec) StandardCodecs.GZIP).level()).isEqualTo(6);
+
+        byte[] text = "event event event payload ".repeat(4000).getBytes(UTF_8);
+        byte[] level1 = compress(fast, text);
+        byte[] level9 = compress(new GzipCodec(9), text);
+        byte[] level0 = compress(new GzipCodec(0), text);
+        assertThat(level0.length).isGreaterThan(text.length);
+        assertThat(level9.length).isLessThanOrEqualTo(level1.length);
+        for (byte[] compressed : List.of(level0, level1, level9)) {
+            try (InputStream in =
+                    new java.util.zip.GZIPInputStream(new ByteArrayInputStream(compressed))) {
+                assertThat(in.readAllBytes()).isEqualTo(text);
+            }
+        }
+    }
+
+    @Test
+    void badGzipLevelNamesTheKeyAndTheRange() {
+        CodecProvider gzip = new GzipCodecProvider();
+        for (String bad : List.of("10", "-1", "fast")) {
+            assertThatThrownBy(
+                            () ->
+                                    gzip.create(
+                                            Settings.of(Map.of("codec.gzip.level", bad))
+                                                    .withPrefix("codec.gzip.")))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("codec.gzip.level");
+        }
+        assertThatThrownBy(
+                        () ->
+                                gzip.create(
+                                        Settings.of(Map.of("codec.gzip.level", "10"))
+                                                .withPrefix("codec.gzip.")))
+                .hasMessageContaining("from 0 to 9");
+        assertThatThrownBy(() -> new GzipCodec(10)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static byte[] compress(Codec codec, byte[] data) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (OutputStream c = codec.compress(out)) {
+            c.write(data);
+        }
+        return out.toByteArray();
     }
 }

@@ -14,8 +14,6 @@ import dev.archiver.verify.VerificationReport;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,13 +45,17 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * End-to-end benchmark: one broker in a child JVM, a fixed data set per partition count, a plain
  * {@link KafkaConsumer} draining it as the yardstick, then the archiver draining the same topic to
- * a {@code file://} archive for every format and codec, until every offset is committed. Prints a
- * table and writes {@code results.csv}, {@code results.txt} and {@code results.png} into the output
- * directory.
+ * a {@code file://} archive and/or an S3 emulator in another child JVM for every store, format and
+ * codec, until every offset is committed. Prints a table and writes {@code results.csv}, {@code
+ * results.txt} and {@code results.png} into the output directory.
  */
 public final class Benchmark {
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(30);
@@ -90,6 +92,7 @@ public final class Benchmark {
                 options.partitions(),
                 options.formats(),
                 options.codecs());
+        S3ProxyProcess s3 = null;
         try (BrokerProcess broker =
                         BrokerProcess.start(
                                 options.brokerHeap(), options.out().resolve("broker.log"));
@@ -97,45 +100,111 @@ public final class Benchmark {
             log.printf(
                     "broker pid %d at %s (separate JVM)%n",
                     broker.pid(), broker.bootstrapServers());
+            if (options.stores().contains("s3")) {
+                s3 =
+                        S3ProxyProcess.start(
+                                options.s3proxyHeap(), options.out().resolve("s3proxy.log"));
+                log.printf("S3Proxy pid %d at %s (separate JVM)%n", s3.pid(), s3.endpoint());
+            }
+            if (options.warmUpRecords() > 0) {
+                warmUp(broker.bootstrapServers(), admin, work, s3);
+            }
             for (int partitions : options.partitions()) {
                 String topic = "bench-p" + partitions + "-" + shortId();
                 createTopic(admin, topic, partitions);
-                long bytes = produce(broker.bootstrapServers(), topic, partitions);
+                long bytes =
+                        produce(broker.bootstrapServers(), topic, partitions, options.records());
                 // the first drain warms up the JIT and the broker's page cache; the second counts
                 BenchmarkResult warmUp =
-                        measureConsumer(broker.bootstrapServers(), topic, partitions, bytes);
+                        measureConsumer(
+                                broker.bootstrapServers(),
+                                topic,
+                                partitions,
+                                options.records(),
+                                bytes);
                 log.printf(
                         "consumer warm-up: %.0f records/s (not reported)%n",
                         warmUp.recordsPerSecond());
                 BenchmarkResult yardstick =
-                        measureConsumer(broker.bootstrapServers(), topic, partitions, bytes);
+                        measureConsumer(
+                                broker.bootstrapServers(),
+                                topic,
+                                partitions,
+                                options.records(),
+                                bytes);
                 results.add(yardstick);
                 log.println(Report.row(yardstick));
-                for (String format : options.formats()) {
-                    for (String codec : options.codecs()) {
-                        BenchmarkResult r =
-                                measureArchiver(
-                                        broker.bootstrapServers(),
-                                        admin,
-                                        topic,
-                                        partitions,
-                                        format,
-                                        codec,
-                                        work,
-                                        yardstick);
-                        results.add(r);
-                        log.println(Report.row(r));
+                for (String store : options.stores()) {
+                    for (String format : options.formats()) {
+                        for (String codec : options.codecs()) {
+                            BenchmarkResult r =
+                                    measureArchiver(
+                                            broker.bootstrapServers(),
+                                            admin,
+                                            topic,
+                                            partitions,
+                                            options.records(),
+                                            format,
+                                            codec,
+                                            store,
+                                            s3,
+                                            work,
+                                            yardstick);
+                            results.add(r);
+                            log.println(Report.row(r));
+                        }
                     }
                 }
             }
         } finally {
+            if (s3 != null) {
+                s3.close();
+            }
             deleteRecursively(work);
         }
         Report.write(results, options, log);
         return List.copyOf(results);
     }
 
-    private long produce(String bootstrap, String topic, int partitions) throws Exception {
+    /**
+     * Drains a small separate topic once with every archiver configuration, untimed, so that the
+     * measured runs do not pay for the JIT compiling each format's and codec's code.
+     */
+    private void warmUp(String bootstrap, Admin admin, Path work, S3ProxyProcess s3)
+            throws Exception {
+        int partitions = Math.min(16, options.partitions().get(0));
+        String topic = "bench-warm-up-" + shortId();
+        createTopic(admin, topic, partitions);
+        long records = options.warmUpRecords();
+        long bytes = produce(bootstrap, topic, partitions, records);
+        BenchmarkResult yardstick = measureConsumer(bootstrap, topic, partitions, records, bytes);
+        long start = System.nanoTime();
+        for (String store : options.stores()) {
+            for (String format : options.formats()) {
+                for (String codec : options.codecs()) {
+                    measureArchiver(
+                            bootstrap,
+                            admin,
+                            topic,
+                            partitions,
+                            records,
+                            format,
+                            codec,
+                            store,
+                            s3,
+                            work,
+                            yardstick);
+                }
+            }
+        }
+        log.printf(
+                "archiver warm-up: every configuration drained %,d records once in %.1f s (not"
+                        + " reported)%n",
+                records, (System.nanoTime() - start) / 1e9);
+    }
+
+    private long produce(String bootstrap, String topic, int partitions, long count)
+            throws Exception {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
@@ -151,7 +220,7 @@ public final class Benchmark {
         long bytes = 0;
         long start = System.nanoTime();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
-            for (long i = 0; i < options.records(); i++) {
+            for (long i = 0; i < count; i++) {
                 byte[] key = ("user-" + (i % 10_000)).getBytes(StandardCharsets.UTF_8);
                 byte[] value = DataSet.jsonRecord(i, options.recordSize(), random);
                 bytes += key.length + value.length;
@@ -167,13 +236,12 @@ public final class Benchmark {
         }
         double s = (System.nanoTime() - start) / 1e9;
         log.printf(
-                "produced %,d records (%.1f MB) to %s in %.1f s%n",
-                options.records(), bytes / 1e6, topic, s);
+                "produced %,d records (%.1f MB) to %s in %.1f s%n", count, bytes / 1e6, topic, s);
         return bytes;
     }
 
     private BenchmarkResult measureConsumer(
-            String bootstrap, String topic, int partitions, long expectedBytes) {
+            String bootstrap, String topic, int partitions, long expected, long expectedBytes) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-consumer-" + shortId());
@@ -190,7 +258,7 @@ public final class Benchmark {
         long deadline = System.nanoTime() + RUN_TIMEOUT.toNanos();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
             consumer.subscribe(List.of(topic));
-            while (records < options.records()) {
+            while (records < expected) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException(
                             "plain consumer drained only " + records + " records");
@@ -223,7 +291,9 @@ public final class Benchmark {
                 0,
                 0,
                 "-",
-                d.seconds());
+                d.seconds(),
+                "-",
+                d.liveHeapBytes());
     }
 
     private BenchmarkResult measureArchiver(
@@ -231,24 +301,57 @@ public final class Benchmark {
             Admin admin,
             String topic,
             int partitions,
+            long records,
             String format,
             String codec,
+            String store,
+            S3ProxyProcess s3,
             Path work,
             BenchmarkResult yardstick)
             throws Exception {
-        String id = format + "-" + codec + "-p" + partitions + "-" + shortId();
+        String id =
+                format
+                        + "-"
+                        + codec.replace(':', 'l')
+                        + "-"
+                        + store
+                        + "-p"
+                        + partitions
+                        + "-"
+                        + shortId();
         Path archive = Files.createDirectories(work.resolve("archive-" + id));
         Path staging = Files.createDirectories(work.resolve("staging-" + id));
         String group = "bench-archiver-" + id;
-        StorageLocation root = StorageLocation.of(archive.toUri().toString());
         Map<String, String> s = new HashMap<>();
+        StorageLocation root;
+        String bucket = null;
+        if (store.equals("s3")) {
+            bucket = ("bench-" + shortId()).toLowerCase(java.util.Locale.ROOT);
+            s.put("storage.s3.endpoint", s3.endpoint().toString());
+            s.put("storage.s3.path-style-access", "true");
+            s.put("storage.s3.region", "us-east-1");
+            s.put("storage.s3.access-key", S3ProxyProcess.ACCESS_KEY);
+            s.put("storage.s3.secret-key", S3ProxyProcess.SECRET_KEY);
+            root = StorageLocation.of("s3://" + bucket + "/archive");
+            try (S3Client client = s3Client(s3)) {
+                String b = bucket;
+                client.createBucket(r -> r.bucket(b));
+            }
+        } else {
+            root = StorageLocation.of(archive.toUri().toString());
+        }
+        Map<String, String> storageSettings = Map.copyOf(s);
         s.put("kafka.consumer.bootstrap.servers", bootstrap);
         s.put("kafka.consumer.group.id", group);
         s.put("topics", topic);
         s.put("storage.uri", root.toString());
         s.put("staging.dir", staging.toString());
         s.put("format", format);
-        s.put("codec", codec);
+        String[] codecAndLevel = codec.split(":", 2);
+        s.put("codec", codecAndLevel[0]);
+        if (codecAndLevel.length == 2) {
+            s.put("codec." + codecAndLevel[0] + ".level", codecAndLevel[1]);
+        }
         s.put("upload.max-file-size", options.maxFileSize());
         s.put("upload.max-file-age", options.maxFileAge());
         s.put("consumer.poll-timeout", "200ms");
@@ -260,28 +363,29 @@ public final class Benchmark {
         Archiver archiver = Archiver.create(config);
         try {
             archiver.start();
-            drainedAt = awaitCommitted(admin, group, end, archiver, options.records());
+            drainedAt = awaitCommitted(admin, group, end, archiver, records);
             stats = archiver.stats();
         } finally {
             archiver.close();
         }
         Sample.Delta d = sample.end();
-        if (stats.recordsArchived() != options.records()) {
+        if (stats.recordsArchived() != records) {
             throw new IllegalStateException(
-                    id + ": archived " + stats.recordsArchived() + " of " + options.records());
+                    id + ": archived " + stats.recordsArchived() + " of " + records);
         }
         String verified = "skipped";
         if (options.verify() && !config.format().lossless()) {
             // a lossy format (text) keeps no offsets, so there is nothing to verify
             verified = "lossy";
         } else if (options.verify()) {
-            try (ObjectStorage storage = StorageProviders.load().create(root, Settings.empty())) {
+            try (ObjectStorage storage =
+                    StorageProviders.load().create(root, Settings.of(storageSettings))) {
                 VerificationReport report =
                         ArchiveVerifier.builder(storage, root)
                                 .compareWithKafka(bootstrap)
                                 .build()
                                 .verify();
-                verified = report.ok() && report.records() == options.records() ? "yes" : "NO";
+                verified = report.ok() && report.records() == records ? "yes" : "NO";
                 if (!verified.equals("yes")) {
                     log.println(id + ": verification failed: " + report.summary());
                 }
@@ -289,14 +393,17 @@ public final class Benchmark {
         }
         deleteRecursively(archive);
         deleteRecursively(staging);
+        if (bucket != null) {
+            emptyAndDelete(s3, bucket); // S3Proxy keeps objects in its heap
+        }
         double seconds = d.seconds();
-        double ratio = (options.records() / seconds) / yardstick.recordsPerSecond();
+        double ratio = (records / seconds) / yardstick.recordsPerSecond();
         return new BenchmarkResult(
                 "archiver",
                 format,
                 codec,
                 partitions,
-                options.records(),
+                records,
                 yardstick.bytes(),
                 seconds,
                 ratio,
@@ -306,7 +413,32 @@ public final class Benchmark {
                 stats.objectsUploaded(),
                 stats.bytesUploaded(),
                 verified,
-                (drainedAt - sample.startNanos()) / 1e9);
+                (drainedAt - sample.startNanos()) / 1e9,
+                store,
+                d.liveHeapBytes());
+    }
+
+    private static S3Client s3Client(S3ProxyProcess s3) {
+        return S3Client.builder()
+                .endpointOverride(s3.endpoint())
+                .forcePathStyle(true)
+                .region(Region.US_EAST_1)
+                .credentialsProvider(
+                        StaticCredentialsProvider.create(
+                                AwsBasicCredentials.create(
+                                        S3ProxyProcess.ACCESS_KEY, S3ProxyProcess.SECRET_KEY)))
+                .build();
+    }
+
+    private static void emptyAndDelete(S3ProxyProcess s3, String bucket) {
+        try (S3Client client = s3Client(s3)) {
+            for (var page : client.listObjectsV2Paginator(r -> r.bucket(bucket))) {
+                for (var o : page.contents()) {
+                    client.deleteObject(r -> r.bucket(bucket).key(o.key()));
+                }
+            }
+            client.deleteBucket(r -> r.bucket(bucket));
+        }
     }
 
     /**
@@ -409,30 +541,31 @@ public final class Benchmark {
         }
     }
 
-    /** Process CPU, wall time, heap peaks and RSS around one run of this JVM. */
-    record Sample(long startNanos, long startCpuNanos) {
-        record Delta(double seconds, double cpuSeconds, long peakHeapBytes, long rssBytes) {}
+    /**
+     * Process CPU, wall time, heap and RSS around one run of this JVM. Heap: the peak of the whole
+     * heap's used bytes, sampled every 5 ms (one instant, unlike the sum of the pools' separate
+     * peaks), and the largest heap left after any GC during the run (an upper bound of the live
+     * set).
+     */
+    record Sample(long startNanos, long startCpuNanos, HeapWatch heap) {
+        record Delta(
+                double seconds,
+                double cpuSeconds,
+                long peakHeapBytes,
+                long rssBytes,
+                long liveHeapBytes) {}
 
         static Sample begin() {
             System.gc();
-            for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-                if (pool.getType() == MemoryType.HEAP) {
-                    pool.resetPeakUsage();
-                }
-            }
-            return new Sample(System.nanoTime(), processCpuNanos());
+            HeapWatch heap = new HeapWatch();
+            return new Sample(System.nanoTime(), processCpuNanos(), heap);
         }
 
         Delta end() {
             double seconds = (System.nanoTime() - startNanos) / 1e9;
             double cpu = (processCpuNanos() - startCpuNanos) / 1e9;
-            long peak = 0;
-            for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-                if (pool.getType() == MemoryType.HEAP) {
-                    peak += pool.getPeakUsage().getUsed();
-                }
-            }
-            return new Delta(seconds, cpu, peak, rssBytes());
+            heap.close();
+            return new Delta(seconds, cpu, heap.peakUsed(), rssBytes(), heap.maxAfterGc());
         }
 
         private static long processCpuNanos() {

@@ -14,12 +14,19 @@ import java.util.List;
  * @param recordSize approximate size of each JSON record value in bytes
  * @param partitions topic partition counts to run, one topic each
  * @param formats archiver formats to run
- * @param codecs archiver codecs to run
+ * @param codecs archiver codecs to run; {@code name:level} sets {@code codec.NAME.level} (e.g.
+ *     {@code gzip:1})
+ * @param stores archive stores to run: {@code file} (a local directory) and/or {@code s3} (S3Proxy
+ *     in a child JVM, through archiver-s3)
  * @param out output directory for the table, CSV and PNG
  * @param maxFileSize the archiver's {@code upload.max-file-size}
  * @param maxFileAge the archiver's {@code upload.max-file-age}
  * @param verify whether to prove exactly-once with the ArchiveVerifier after each archiver run
  * @param brokerHeap the broker JVM's {@code -Xmx}
+ * @param warmUpRecords records of a separate warm-up topic that every archiver configuration drains
+ *     once, untimed, before the measured runs (the JIT warm-up the plain consumer gets from its
+ *     first drain); 0 skips it
+ * @param s3proxyHeap the S3Proxy JVM's {@code -Xmx}; it keeps the objects of one run in memory
  */
 public record BenchmarkOptions(
         long records,
@@ -31,14 +38,18 @@ public record BenchmarkOptions(
         String maxFileSize,
         String maxFileAge,
         boolean verify,
-        String brokerHeap) {
+        String brokerHeap,
+        List<String> stores,
+        long warmUpRecords,
+        String s3proxyHeap) {
 
     static final String USAGE =
             """
             Usage: Benchmark [--records N] [--record-size BYTES] [--partitions 16,1000]
                              [--formats jsonl,avro,text] [--codecs none,gzip,zstd] [--out DIR]
                              [--max-file-size 64MB] [--max-file-age 3s] [--verify true|false]
-                             [--broker-heap 1g]
+                             [--broker-heap 1g] [--stores file,s3] [--warm-up-records 20000]
+                             [--s3proxy-heap 2g]
             """;
 
     public BenchmarkOptions {
@@ -61,6 +72,14 @@ public record BenchmarkOptions(
         requireNonNull(maxFileSize, "maxFileSize is null");
         requireNonNull(maxFileAge, "maxFileAge is null");
         requireNonNull(brokerHeap, "brokerHeap is null");
+        requireNonNull(s3proxyHeap, "s3proxyHeap is null");
+        stores = List.copyOf(stores);
+        if (stores.isEmpty() || !List.of("file", "s3").containsAll(stores)) {
+            throw new IllegalArgumentException("--stores must list file and/or s3: " + stores);
+        }
+        if (warmUpRecords < 0) {
+            throw new IllegalArgumentException("--warm-up-records must be >= 0: " + warmUpRecords);
+        }
     }
 
     static BenchmarkOptions parse(String... args) {
@@ -74,6 +93,9 @@ public record BenchmarkOptions(
         String maxFileAge = "3s";
         boolean verify = false;
         String brokerHeap = "1g";
+        List<String> stores = List.of("file");
+        long warmUpRecords = 20_000;
+        String s3proxyHeap = "2g";
         for (int i = 0; i < args.length; i++) {
             String name = args[i];
             if (name.equals("--help") || name.equals("-h")) {
@@ -94,6 +116,9 @@ public record BenchmarkOptions(
                 case "--max-file-age" -> maxFileAge = v;
                 case "--verify" -> verify = Boolean.parseBoolean(v);
                 case "--broker-heap" -> brokerHeap = v;
+                case "--stores" -> stores = list(v);
+                case "--warm-up-records" -> warmUpRecords = Long.parseLong(v.replace("_", ""));
+                case "--s3proxy-heap" -> s3proxyHeap = v;
                 default ->
                         throw new IllegalArgumentException("unknown option " + name + "\n" + USAGE);
             }
@@ -108,7 +133,10 @@ public record BenchmarkOptions(
                 maxFileSize,
                 maxFileAge,
                 verify,
-                brokerHeap);
+                brokerHeap,
+                stores,
+                warmUpRecords,
+                s3proxyHeap);
     }
 
     private static List<String> list(String v) {

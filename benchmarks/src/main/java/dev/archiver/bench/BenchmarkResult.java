@@ -15,12 +15,15 @@ import static java.util.Objects.requireNonNull;
  *     (archiver)
  * @param ratio records/s relative to the plain consumer on the same topic
  * @param cpuSeconds process CPU time of the benchmark JVM during the run
- * @param peakHeapBytes sum of the heap pools' peak usage during the run
+ * @param peakHeapBytes the peak of the heap's used bytes during the run, sampled every 5 ms
  * @param rssBytes the benchmark JVM's VmRSS right after the run (process-wide, not per run)
  * @param objects objects uploaded (0 for the consumer)
  * @param objectBytes bytes uploaded (0 for the consumer)
  * @param verified {@code yes}, {@code NO}, {@code skipped}, or {@code lossy} (a format without
  *     offsets, such as text, cannot be verified)
+ * @param store {@code file} or {@code s3}; {@code -} for the consumer
+ * @param liveHeapBytes the largest heap used right after a GC during the run (0 when no GC ran): an
+ *     upper bound of the live set
  * @param drainSeconds wall time until every record was consumed (for the archiver: staged, not yet
  *     uploaded; the gap to {@code seconds} is mostly the last files' max-file-age)
  */
@@ -39,18 +42,21 @@ public record BenchmarkResult(
         long objects,
         long objectBytes,
         String verified,
-        double drainSeconds) {
+        double drainSeconds,
+        String store,
+        long liveHeapBytes) {
 
     static final String CSV_HEADER =
             "subject,format,codec,partitions,records,bytes,seconds,records_per_s,mb_per_s,"
                     + "ratio_to_consumer,cpu_s_per_gb,peak_heap_mb,rss_mb,objects,mean_object_kb,"
-                    + "verified,drain_seconds";
+                    + "verified,drain_seconds,store,live_heap_mb";
 
     public BenchmarkResult {
         requireNonNull(subject, "subject is null");
         requireNonNull(format, "format is null");
         requireNonNull(codec, "codec is null");
         requireNonNull(verified, "verified is null");
+        requireNonNull(store, "store is null");
         if (seconds <= 0) {
             throw new IllegalArgumentException("seconds must be positive: " + seconds);
         }
@@ -75,7 +81,12 @@ public record BenchmarkResult(
     public String label() {
         return subject.equals("consumer")
                 ? "consumer p=" + partitions
-                : format + "/" + codec + " p=" + partitions;
+                : format
+                        + "/"
+                        + codec
+                        + (store.equals("file") ? "" : " " + store)
+                        + " p="
+                        + partitions;
     }
 
     String csv() {
@@ -97,7 +108,9 @@ public record BenchmarkResult(
                 Long.toString(objects),
                 fmt(meanObjectKilobytes(), 1),
                 verified,
-                fmt(drainSeconds, 3));
+                fmt(drainSeconds, 3),
+                store,
+                fmt(liveHeapBytes / 1e6, 1));
     }
 
     static String fmt(double v, int decimals) {

@@ -4,7 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Random;
 
 /** The benchmark's records: JSON objects of about a given size, compressible like real events. */
-final class DataSet {
+public final class DataSet {
     private static final String[] WORDS = {
         "click",
         "view",
@@ -36,7 +36,7 @@ final class DataSet {
 
     private DataSet() {}
 
-    static byte[] jsonRecord(long id, int size, Random random) {
+    public static byte[] jsonRecord(long id, int size, Random random) {
         StringBuilder sb = new StringBuilder(size + 64);
         sb.append("{\"id\":")
                 .append(id)

@@ -20,13 +20,14 @@ final class Report {
     private static final String HEADER =
             String.format(
                     Locale.ROOT,
-                    "%-22s %10s %8s %7s %8s %9s %8s %8s %13s %8s %8s",
+                    "%-26s %10s %8s %7s %8s %9s %8s %8s %8s %13s %8s %8s",
                     "run",
                     "records/s",
                     "MB/s",
                     "ratio",
                     "CPU s/GB",
                     "heap MB",
+                    "live MB",
                     "RSS MB",
                     "objects",
                     "mean obj KB",
@@ -38,13 +39,14 @@ final class Report {
     static String row(BenchmarkResult r) {
         return String.format(
                 Locale.ROOT,
-                "%-22s %10.0f %8.2f %7.3f %8.1f %9.1f %8.1f %8d %13.1f %8s %8.2f",
+                "%-26s %10.0f %8.2f %7.3f %8.1f %9.1f %8.1f %8.1f %8d %13.1f %8s %8.2f",
                 r.label(),
                 r.recordsPerSecond(),
                 r.megabytesPerSecond(),
                 r.ratio(),
                 r.cpuSecondsPerGigabyte(),
                 r.peakHeapBytes() / 1e6,
+                r.liveHeapBytes() / 1e6,
                 r.rssBytes() / 1e6,
                 r.objects(),
                 r.meanObjectKilobytes(),
@@ -57,16 +59,18 @@ final class Report {
         sb.append(
                 String.format(
                         Locale.ROOT,
-                        "%,d records of ~%d B per topic; file:// store; upload.max-file-size=%s,"
+                        "%,d records of ~%d B per topic; stores %s; upload.max-file-size=%s,"
                                 + " upload.max-file-age=%s%n",
                         options.records(),
                         options.recordSize(),
+                        options.stores(),
                         options.maxFileSize(),
                         options.maxFileAge()));
         sb.append(
                 String.format(
                         Locale.ROOT,
-                        "benchmark JVM: %d CPUs, -Xmx %d MB, Java %s; broker in a separate JVM%n",
+                        "benchmark JVM: %d CPUs, -Xmx %d MB, Java %s; broker (and S3Proxy) in"
+                                + " separate JVMs%n",
                         Runtime.getRuntime().availableProcessors(),
                         Runtime.getRuntime().maxMemory() / (1024 * 1024),
                         System.getProperty("java.version")));
@@ -76,7 +80,8 @@ final class Report {
         }
         sb.append(
                 "ratio: records/s relative to the plain consumer on the same topic. heap: peak"
-                        + " heap-pool usage during the run. RSS: VmRSS of the benchmark JVM after the"
+                        + " heap used during the run (sampled every 5 ms). live: the most heap left"
+                        + " after a GC during the run. RSS: VmRSS of the benchmark JVM after the"
                         + " run (process-wide). records/s, MB/s and ratio count until every offset is"
                         + " committed; drain s is the time until every record was consumed.\n");
         return sb.toString();
@@ -101,7 +106,7 @@ final class Report {
         System.setProperty("java.awt.headless", "true");
         int bar = 22;
         int gap = 6;
-        int left = 190;
+        int left = 240;
         int right = 140;
         int top = 50;
         int plot = 600;
@@ -157,7 +162,7 @@ final class Report {
     }
 
     private static Color colour(String codec) {
-        return switch (codec) {
+        return switch (codec.replaceAll(":.*", "")) {
             case "none" -> new Color(66, 114, 196);
             case "gzip" -> new Color(237, 125, 49);
             case "zstd" -> new Color(84, 160, 84);

@@ -14,9 +14,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The whole benchmark at a tiny size: a broker in a child JVM, the plain consumer and one archiver
- * run (jsonl, no codec) verified exactly once, and the table, CSV and chart written. Proves the
- * benchmark works; the figures themselves are not asserted beyond being sane.
+ * The whole benchmark at a tiny size: a broker and S3Proxy in child JVMs, the plain consumer and
+ * two archiver runs over 4 partitions (jsonl, no codec; file:// and s3) verified exactly once, and
+ * the table, CSV and chart written. Proves the benchmark works; the figures themselves are not
+ * asserted beyond being sane.
  */
 class BenchmarkSmokeTest {
     @TempDir Path out;
@@ -27,7 +28,9 @@ class BenchmarkSmokeTest {
                 BenchmarkOptions.parse(
                         "--records", "2000",
                         "--record-size", "1024",
-                        "--partitions", "2",
+                        "--partitions", "4",
+                        "--stores", "file,s3",
+                        "--warm-up-records", "0",
                         "--formats", "jsonl",
                         "--codecs", "none",
                         "--max-file-age", "1s",
@@ -40,9 +43,15 @@ class BenchmarkSmokeTest {
             results = new Benchmark(options, log).run();
         }
 
-        assertThat(results).hasSize(2);
+        assertThat(results).hasSize(3);
         BenchmarkResult consumer = results.get(0);
         BenchmarkResult archiver = results.get(1);
+        BenchmarkResult s3 = results.get(2);
+        assertThat(archiver.store()).isEqualTo("file");
+        assertThat(s3.store()).isEqualTo("s3");
+        assertThat(s3.verified()).as("exactly once through the S3 emulator").isEqualTo("yes");
+        assertThat(s3.objects()).isPositive();
+        assertThat(s3.objectBytes()).isGreaterThan(2000L * 1024);
         assertThat(consumer.subject()).isEqualTo("consumer");
         assertThat(consumer.records()).isEqualTo(2000);
         assertThat(consumer.bytes()).isGreaterThan(2000L * 1024);
@@ -65,11 +74,13 @@ class BenchmarkSmokeTest {
         assertThat(archiver.meanObjectKilobytes()).isPositive();
 
         String table = Files.readString(out.resolve("results.txt"));
-        assertThat(table).contains("consumer p=2", "jsonl/none p=2", "records/s", "yes");
+        assertThat(table)
+                .contains(
+                        "consumer p=4", "jsonl/none p=4", "jsonl/none s3 p=4", "records/s", "yes");
         assertThat(console.toString(StandardCharsets.UTF_8)).contains(table);
 
         List<String> csv = Files.readAllLines(out.resolve("results.csv"));
-        assertThat(csv).hasSize(3);
+        assertThat(csv).hasSize(4);
         assertThat(csv.get(0)).isEqualTo(BenchmarkResult.CSV_HEADER);
         String[] row = csv.get(2).split(",");
         assertThat(row).hasSize(BenchmarkResult.CSV_HEADER.split(",").length);
@@ -77,6 +88,8 @@ class BenchmarkSmokeTest {
         assertThat(Double.parseDouble(row[9])).as("ratio").isPositive();
         assertThat(Long.parseLong(row[13])).as("objects").isPositive();
         assertThat(row[15]).isEqualTo("yes");
+        assertThat(row[17]).isEqualTo("file");
+        assertThat(csv.get(3).split(",")[17]).isEqualTo("s3");
 
         BufferedImage chart = ImageIO.read(out.resolve("results.png").toFile());
         assertThat(chart).isNotNull();
@@ -94,5 +107,9 @@ class BenchmarkSmokeTest {
                         () -> BenchmarkOptions.parse("--records", "0"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("--records");
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> BenchmarkOptions.parse("--stores", "gcs"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--stores");
     }
 }

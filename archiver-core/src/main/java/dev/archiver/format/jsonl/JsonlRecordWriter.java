@@ -8,6 +8,7 @@ import java.io.IOException;
 final class JsonlRecordWriter implements RecordWriter {
     private final JsonGenerator generator;
     private final PayloadEncoding encoding;
+    private final JsonlRecords.Scratch scratch = new JsonlRecords.Scratch();
     private boolean closed;
 
     JsonlRecordWriter(JsonGenerator generator, PayloadEncoding encoding) {
@@ -20,7 +21,7 @@ final class JsonlRecordWriter implements RecordWriter {
         if (closed) {
             throw new IOException("jsonl writer is closed");
         }
-        JsonlRecords.write(generator, record.record(), null, encoding);
+        JsonlRecords.write(generator, record.record(), null, encoding, scratch);
         generator.writeRaw('\n');
     }
 

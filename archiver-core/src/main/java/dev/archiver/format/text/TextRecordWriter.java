@@ -12,7 +12,8 @@ final class TextRecordWriter implements RecordWriter {
     private boolean closed;
 
     TextRecordWriter(OutputStream out, byte[] delimiter) {
-        this.out = new BufferedOutputStream(out, 64 * 1024);
+        // one per open file; the codec's stream behind it buffers again
+        this.out = new BufferedOutputStream(out, 8 * 1024);
         this.delimiter = delimiter;
     }
 
