@@ -98,4 +98,24 @@ public final class TestData {
         }
         return records;
     }
+
+    /**
+     * The same records with their timestamps set to now, for runs against a broker with time-based
+     * retention (or a daemon whose lag and age figures should look live).
+     */
+    public static List<ProducerRecord<byte[], byte[]>> stampedNow(
+            List<ProducerRecord<byte[], byte[]>> records) {
+        long now = System.currentTimeMillis();
+        return records.stream()
+                .map(
+                        r ->
+                                new ProducerRecord<>(
+                                        r.topic(),
+                                        r.partition(),
+                                        now,
+                                        r.key(),
+                                        r.value(),
+                                        r.headers()))
+                .toList();
+    }
 }

@@ -55,11 +55,7 @@ class BadConfigTest {
                                 + "upload.max-file-sise=10MB\n");
         assertOneError(o, 2, "Unknown setting upload.max-file-sise", "upload.max-file-size");
         assertNoSecret(o, S3ProxyServer.SECRET_KEY);
-        Figures.of("bad config: unknown key (`BadConfigTest`)")
-                .put("exit", o.exitCode())
-                .put("error", o.errorLines().get(0))
-                .put("seconds", o.elapsed().toMillis() / 1000.0)
-                .record();
+        recordFigures("bad config: unknown key (`BadConfigTest`)", o);
     }
 
     @Test
@@ -72,11 +68,7 @@ class BadConfigTest {
                                 + "upload.max-file-age=ten minutes\n");
         assertOneError(o, 2, "upload.max-file-age", "ten minutes");
         assertNoSecret(o, S3ProxyServer.SECRET_KEY);
-        Figures.of("bad config: bad duration (`BadConfigTest`)")
-                .put("exit", o.exitCode())
-                .put("error", o.errorLines().get(0))
-                .put("seconds", o.elapsed().toMillis() / 1000.0)
-                .record();
+        recordFigures("bad config: bad duration (`BadConfigTest`)", o);
     }
 
     @Test
@@ -92,11 +84,7 @@ class BadConfigTest {
                                 + "\n");
         assertOneError(o, 1, "cannot reach the Kafka cluster at 127.0.0.1:" + closedPort, "PT5S");
         assertThat(o.elapsed()).as("bounded by the api timeout").isLessThan(Duration.ofSeconds(60));
-        Figures.of("bad config: unreachable Kafka (`BadConfigTest`)")
-                .put("exit", o.exitCode())
-                .put("error", o.errorLines().get(0))
-                .put("seconds", o.elapsed().toMillis() / 1000.0)
-                .record();
+        recordFigures("bad config: unreachable Kafka (`BadConfigTest`)", o);
     }
 
     @Test
@@ -110,11 +98,7 @@ class BadConfigTest {
                                 + s3(bucket, S3ProxyServer.SECRET_KEY));
         assertOneError(o, 2, bucket);
         assertNoSecret(o, S3ProxyServer.SECRET_KEY);
-        Figures.of("bad config: unknown bucket (`BadConfigTest`)")
-                .put("exit", o.exitCode())
-                .put("error", o.errorLines().get(0))
-                .put("seconds", o.elapsed().toMillis() / 1000.0)
-                .record();
+        recordFigures("bad config: unknown bucket (`BadConfigTest`)", o);
     }
 
     @Test
@@ -126,11 +110,7 @@ class BadConfigTest {
                 run(kafkaSection(EmbeddedKafka.shared().bootstrapServers()) + s3(bucket, wrong));
         assertOneError(o, 2, "s3://" + bucket);
         assertNoSecret(o, wrong);
-        Figures.of("bad config: wrong S3 secret key (`BadConfigTest`)")
-                .put("exit", o.exitCode())
-                .put("error", o.errorLines().get(0))
-                .put("seconds", o.elapsed().toMillis() / 1000.0)
-                .record();
+        recordFigures("bad config: wrong S3 secret key (`BadConfigTest`)", o);
     }
 
     @Test
@@ -156,11 +136,7 @@ class BadConfigTest {
                                 + "\n");
         assertOneError(o, 2, "azblob://" + container);
         assertNoSecret(o, wrongKey);
-        Figures.of("bad config: wrong Azure account key (`BadConfigTest`)")
-                .put("exit", o.exitCode())
-                .put("error", o.errorLines().get(0))
-                .put("seconds", o.elapsed().toMillis() / 1000.0)
-                .record();
+        recordFigures("bad config: wrong Azure account key (`BadConfigTest`)", o);
     }
 
     @Test
@@ -188,11 +164,7 @@ class BadConfigTest {
                                 + "\n");
         assertOneError(o, 2, "azblob://" + container);
         assertNoSecret(o, wrongKey, connection);
-        Figures.of("bad config: wrong Azure connection string (`BadConfigTest`)")
-                .put("exit", o.exitCode())
-                .put("error", o.errorLines().get(0))
-                .put("seconds", o.elapsed().toMillis() / 1000.0)
-                .record();
+        recordFigures("bad config: wrong Azure connection string (`BadConfigTest`)", o);
     }
 
     /** The Kafka part, with SSL and SASL secrets that must never be printed. */
@@ -313,5 +285,13 @@ class BadConfigTest {
         for (String secret : secrets) {
             assertThat(o.all()).as("the output holds a secret").doesNotContain(secret);
         }
+    }
+
+    private static void recordFigures(String scenario, Outcome o) {
+        Figures.of(scenario)
+                .put("exit", o.exitCode())
+                .put("error", o.errorLines().get(0))
+                .put("seconds", o.elapsed().toMillis() / 1000.0)
+                .record();
     }
 }

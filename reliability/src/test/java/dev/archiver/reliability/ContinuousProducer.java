@@ -74,18 +74,7 @@ final class ContinuousProducer implements AutoCloseable {
     }
 
     private List<ProducerRecord<byte[], byte[]>> records(long seed) {
-        long now = System.currentTimeMillis();
-        return TestData.mixed(topic, partitions, batch, seed).stream()
-                .map(
-                        r ->
-                                new ProducerRecord<>(
-                                        r.topic(),
-                                        r.partition(),
-                                        now,
-                                        r.key(),
-                                        r.value(),
-                                        r.headers()))
-                .toList();
+        return TestData.stampedNow(TestData.mixed(topic, partitions, batch, seed));
     }
 
     /** Records acknowledged so far. */

@@ -16,12 +16,10 @@ import dev.archiver.verify.VerificationReport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,7 +45,7 @@ class DaemonSignalsTest {
         String topic = "signals-" + id;
         String bucket = s3.createBucket("signals");
         kafka.createTopic(topic, 2);
-        kafka.produce(stampedNow(TestData.mixed(topic, 2, RECORDS, 11)));
+        kafka.produce(TestData.stampedNow(TestData.mixed(topic, 2, RECORDS, 11)));
 
         try (FaultInjectingProxy proxy =
                 FaultInjectingProxy.builder("127.0.0.1", s3.endpoint().getPort()).build()) {
@@ -202,22 +200,5 @@ class DaemonSignalsTest {
                     .isLessThan(deadline);
             Thread.sleep(100);
         }
-    }
-
-    /** The test kit's records, stamped now: the broker's retention would delete old ones. */
-    private static List<ProducerRecord<byte[], byte[]>> stampedNow(
-            List<ProducerRecord<byte[], byte[]>> records) {
-        long now = System.currentTimeMillis();
-        return records.stream()
-                .map(
-                        r ->
-                                new ProducerRecord<>(
-                                        r.topic(),
-                                        r.partition(),
-                                        now,
-                                        r.key(),
-                                        r.value(),
-                                        r.headers()))
-                .toList();
     }
 }

@@ -102,18 +102,7 @@ final class FaultRun {
      */
     static List<ProducerRecord<byte[], byte[]>> records(
             String topic, int partitions, int n, long seed) {
-        long now = System.currentTimeMillis();
-        return TestData.mixed(topic, partitions, n, seed).stream()
-                .map(
-                        r ->
-                                new ProducerRecord<>(
-                                        r.topic(),
-                                        r.partition(),
-                                        now,
-                                        r.key(),
-                                        r.value(),
-                                        r.headers()))
-                .toList();
+        return TestData.stampedNow(TestData.mixed(topic, partitions, n, seed));
     }
 
     /** The group's committed offsets (partitions without a commit are absent). */

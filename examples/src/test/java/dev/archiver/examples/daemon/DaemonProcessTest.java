@@ -194,18 +194,7 @@ class DaemonProcessTest {
      * broker's retention would delete them while the test runs.
      */
     private static List<ProducerRecord<byte[], byte[]>> records(String topic, int n, long seed) {
-        long now = System.currentTimeMillis();
-        return TestData.mixed(topic, 3, n, seed).stream()
-                .map(
-                        r ->
-                                new ProducerRecord<>(
-                                        r.topic(),
-                                        r.partition(),
-                                        now,
-                                        r.key(),
-                                        r.value(),
-                                        r.headers()))
-                .toList();
+        return TestData.stampedNow(TestData.mixed(topic, 3, n, seed));
     }
 
     private Process start(Path config, Path log) throws IOException {
