@@ -18,6 +18,8 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.api.ACLProvider;
@@ -48,11 +50,15 @@ import org.slf4j.LoggerFactory;
 final class ZooKeeperOffsetTracker implements OffsetTracker {
     private static final Logger log = LoggerFactory.getLogger(ZooKeeperOffsetTracker.class);
 
-    // InterProcessSemaphoreV2 keeps its leases under <lock path>/leases (see its LOCK_SCHEMA).
+    // InterProcessSemaphoreV2 keeps its leases under <lock path>/leases and the nodes of the mutex
+    // that guards them under <lock path>/locks (see its LOCK_SCHEMA).
     private static final String LEASES = "leases";
+    private static final String MUTEX = "locks";
     private static final byte[] EMPTY = new byte[0];
     // A commit without a lock runs on the consumer thread: it must not stall polling for long.
     private static final Duration UNLOCKED_COMMIT_LOCK_WAIT = Duration.ofSeconds(1);
+    // After deleting this session's own leftovers, the lock is tried once more for this long.
+    private static final Duration LEFTOVER_RETRY_WAIT = Duration.ofSeconds(1);
 
     private final ZooKeeperOffsetTrackerConfig config;
     private final CuratorFramework client;
@@ -60,6 +66,12 @@ final class ZooKeeperOffsetTracker implements OffsetTracker {
     private final String locksPath;
     private final Map<TopicPartitionId, HeldLock> held = new ConcurrentHashMap<>();
     private final Map<TopicPartitionId, Known> known = new ConcurrentHashMap<>();
+    // Serialises taking the lock of one partition within this tracker, so that leftovers of this
+    // session can be told apart from nodes of an acquisition in progress (see removeLeftovers).
+    private final Map<TopicPartitionId, ReentrantLock> acquiring = new ConcurrentHashMap<>();
+    // Counts connection interruptions; a partition is checked for leftovers once after each.
+    private final AtomicLong interruptions = new AtomicLong();
+    private final Map<TopicPartitionId, Long> checkedAfter = new ConcurrentHashMap<>();
     private final ConnectionStateListener connectionListener = this::stateChanged;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -186,24 +198,49 @@ final class ZooKeeperOffsetTracker implements OffsetTracker {
     /** Takes the lock and checks the committed offset; {@code expected} null skips the check. */
     private HeldLock acquire(TopicPartitionId partition, Long expected, Duration wait)
             throws IOException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        ReentrantLock local = acquiring.computeIfAbsent(partition, p -> new ReentrantLock());
+        try {
+            if (!local.tryLock(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw timedOut(partition);
+            }
+        } catch (InterruptedException e) {
+            throw translate(e, "taking the upload lock " + lockPath(partition));
+        }
+        try {
+            return acquireLocked(partition, expected, deadline);
+        } finally {
+            local.unlock();
+        }
+    }
+
+    // Runs with the partition's local lock held: no other acquisition of it by this tracker runs.
+    private HeldLock acquireLocked(TopicPartitionId partition, Long expected, long deadline)
+            throws IOException {
         String lockPath = lockPath(partition);
         Lease lease;
         try {
-            lease =
-                    new InterProcessSemaphoreV2(client, lockPath, 1)
-                            .acquire(wait.toMillis(), TimeUnit.MILLISECONDS);
+            long seen = interruptions.get();
+            if (checkedAfter.getOrDefault(partition, 0L) != seen) {
+                // The connection was interrupted since the last check: an acquisition or a release
+                // may have left a node of this session behind, which nobody would ever delete.
+                removeLeftovers(partition);
+                checkedAfter.put(partition, seen);
+            }
+            lease = semaphoreAcquire(lockPath, deadline);
+            if (lease == null && removeLeftovers(partition) > 0) {
+                // the lock was blocked by this session's own leftover, not by another archiver
+                lease =
+                        semaphoreAcquire(
+                                lockPath, System.nanoTime() + LEFTOVER_RETRY_WAIT.toNanos());
+            }
         } catch (Exception e) {
+            // the next acquisition checks for what this one may have left behind
+            checkedAfter.put(partition, -1L);
             throw translate(e, "taking the upload lock " + lockPath);
         }
         if (lease == null) {
-            throw new IOException(
-                    "Timed out after "
-                            + config.lockTimeout()
-                            + " waiting for the upload lock "
-                            + lockPath
-                            + " of "
-                            + partition
-                            + ", held by another archiver");
+            throw timedOut(partition);
         }
         HeldLock lock =
                 new HeldLock(partition, ZKPaths.makePath(lockPath, LEASES, lease.getNodeName()));
@@ -237,6 +274,76 @@ final class ZooKeeperOffsetTracker implements OffsetTracker {
             lock.close();
             throw e;
         }
+    }
+
+    private IOException timedOut(TopicPartitionId partition) {
+        return new IOException(
+                "Timed out after "
+                        + config.lockTimeout()
+                        + " waiting for the upload lock "
+                        + lockPath(partition)
+                        + " of "
+                        + partition
+                        + ", held by another archiver");
+    }
+
+    /**
+     * Takes the single lease, waiting until {@code deadline} (at least one attempt); null on
+     * timeout.
+     */
+    private Lease semaphoreAcquire(String lockPath, long deadline) throws Exception {
+        long millis = Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+        return new InterProcessSemaphoreV2(client, lockPath, 1)
+                .acquire(millis, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Deletes the nodes of this tracker's own session under a partition's lock (leases and the
+     * recipe's mutex nodes) when this tracker neither holds nor is taking that lock: they are
+     * leftovers of an acquisition or a release cut short by a connection loss. Curator cleans those
+     * up in the background, but not always: a leftover lease of a session that stays alive (an
+     * outage shorter than the session timeout) would block the partition until the process stops.
+     * Deleting them is safe: a node of this session grants nothing to anyone else, and this tracker
+     * commits only under a lease it registered in {@code held}, whose node is never touched here.
+     *
+     * <p>Called with the partition's local lock held.
+     *
+     * @return how many nodes were deleted
+     */
+    private int removeLeftovers(TopicPartitionId partition) throws Exception {
+        if (held.containsKey(partition)) {
+            return 0;
+        }
+        long session = client.getZookeeperClient().getZooKeeper().getSessionId();
+        int removed = 0;
+        for (String dir : List.of(LEASES, MUTEX)) {
+            String parent = ZKPaths.makePath(lockPath(partition), dir);
+            List<String> children;
+            try {
+                children = client.getChildren().forPath(parent);
+            } catch (KeeperException.NoNodeException e) {
+                continue;
+            }
+            for (String child : children) {
+                String path = ZKPaths.makePath(parent, child);
+                Stat stat = client.checkExists().forPath(path);
+                if (stat == null || stat.getEphemeralOwner() != session) {
+                    continue;
+                }
+                try {
+                    client.delete().withVersion(stat.getVersion()).forPath(path);
+                    removed++;
+                    log.warn(
+                            "Removed {}, left behind under the upload lock of {} by this archiver's"
+                                    + " own session after a ZooKeeper connection loss",
+                            path,
+                            partition);
+                } catch (KeeperException.NoNodeException | KeeperException.BadVersionException e) {
+                    // deleted meanwhile (a pending background delete went through)
+                }
+            }
+        }
+        return removed;
     }
 
     private void write(HeldLock lock, long next) throws IOException {
@@ -335,6 +442,9 @@ final class ZooKeeperOffsetTracker implements OffsetTracker {
     }
 
     private void stateChanged(CuratorFramework unused, ConnectionState state) {
+        if (state == ConnectionState.SUSPENDED || state == ConnectionState.LOST) {
+            interruptions.incrementAndGet();
+        }
         if (state == ConnectionState.LOST) {
             // The session is gone, and with it every lease: no commit may rely on them any more.
             for (HeldLock lock : held.values()) {

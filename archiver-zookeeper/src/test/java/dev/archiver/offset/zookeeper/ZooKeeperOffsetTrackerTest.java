@@ -25,6 +25,7 @@ import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.test.KillSession;
 import org.apache.curator.utils.ZKPaths;
+import org.apache.zookeeper.CreateMode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -232,6 +233,66 @@ class ZooKeeperOffsetTrackerTest {
                     .hasMessageContaining("lock");
         }
         assertThat(tracker.committed(Set.of(P0))).isEmpty();
+    }
+
+    @Test
+    void leftoversOfItsOwnSessionDoNotBlockTheLock() throws Exception {
+        // What an acquisition or a release cut short by a connection loss can leave behind when
+        // the session survives: a lease (and a node of the recipe's mutex) of this very session
+        // that no lock of this tracker refers to. Curator does not always clean them up; before
+        // the fix such a lease blocked the partition for as long as the session lived.
+        ZooKeeperOffsetTracker tracker = tracker(Map.of("lock-timeout", "1s"));
+        tracker.commit(Map.of(P0, 5L));
+        String lease =
+                tracker.client()
+                        .create()
+                        .creatingParentContainersIfNeeded()
+                        .withProtection()
+                        .withMode(CreateMode.EPHEMERAL_SEQUENTIAL)
+                        .forPath(ZKPaths.makePath(tracker.lockPath(P0), "leases", "lease-"));
+        String mutex =
+                tracker.client()
+                        .create()
+                        .creatingParentContainersIfNeeded()
+                        .withProtection()
+                        .withMode(CreateMode.EPHEMERAL_SEQUENTIAL)
+                        .forPath(ZKPaths.makePath(tracker.lockPath(P0), "locks", "lock-"));
+
+        try (PartitionLock lock = tracker.lock(P0, 5)) {
+            tracker.commit(Map.of(P0, 10L));
+        }
+        assertThat(tracker.client().checkExists().forPath(lease)).isNull();
+        assertThat(tracker.client().checkExists().forPath(mutex)).isNull();
+        assertThat(tracker.committed(Set.of(P0))).isEqualTo(Map.of(P0, 10L));
+        // and the same holds for the unlocked (idle) commit, which takes the lock briefly
+        tracker.client()
+                .create()
+                .withProtection()
+                .withMode(CreateMode.EPHEMERAL_SEQUENTIAL)
+                .forPath(ZKPaths.makePath(tracker.lockPath(P0), "leases", "lease-"));
+        tracker.commit(Map.of(P0, 12L));
+        assertThat(tracker.committed(Set.of(P0))).isEqualTo(Map.of(P0, 12L));
+    }
+
+    @Test
+    void aLeaseOfAnotherSessionIsNeverTakenForALeftover() throws Exception {
+        ZooKeeperOffsetTracker tracker = tracker(Map.of("lock-timeout", "300ms"));
+        try (CuratorFramework other = SharedZooKeeper.rawClient()) {
+            String lease =
+                    other.create()
+                            .creatingParentContainersIfNeeded()
+                            .withProtection()
+                            .withMode(CreateMode.EPHEMERAL_SEQUENTIAL)
+                            .forPath(ZKPaths.makePath(tracker.lockPath(P0), "leases", "lease-"));
+
+            assertThatThrownBy(() -> tracker.lock(P0, -1))
+                    .isInstanceOf(IOException.class)
+                    .isNotInstanceOf(OwnershipLostException.class)
+                    .hasMessageContaining("Timed out");
+            assertThat(other.checkExists().forPath(lease)).isNotNull();
+        }
+        // the other session is gone, and with it its lease
+        tracker.lock(P0, -1).close();
     }
 
     @Test
