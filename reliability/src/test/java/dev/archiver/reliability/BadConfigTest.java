@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.archiver.examples.daemon.ArchiverCli;
 import dev.archiver.storage.azure.Azurite;
 import dev.archiver.storage.s3.S3ProxyServer;
+import dev.archiver.testing.ChildProcessService;
 import dev.archiver.testing.EmbeddedKafka;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,7 +75,7 @@ class BadConfigTest {
     @Test
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
     void unreachableKafkaIsOneLineWithinTheApiTimeout() throws Exception {
-        int closedPort = FaultRun.freePort();
+        int closedPort = ChildProcessService.freePort();
         Outcome o =
                 run(
                         kafkaSection("127.0.0.1:" + closedPort)

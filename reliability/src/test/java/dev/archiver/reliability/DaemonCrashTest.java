@@ -3,6 +3,7 @@ package dev.archiver.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.archiver.storage.s3.S3ProxyServer;
+import dev.archiver.testing.ChildProcessService;
 import dev.archiver.testing.EmbeddedKafka;
 import dev.archiver.verify.VerificationReport;
 import java.nio.file.Files;
@@ -104,7 +105,7 @@ class DaemonCrashTest {
         kafka.createTopic(topic, PARTITIONS);
         Path logs = ExactlyOnce.logDir(topic);
         System.out.println("[DaemonCrashTest] daemon logs in " + logs.toAbsolutePath());
-        int port = ExactlyOnce.freePort();
+        int port = ChildProcessService.freePort();
         // small limits for many objects and commits between kills; offset ranges of 700 make many
         // batches span two objects, so that kills also land between the uploads of one batch
         Path config = dir.resolve("daemon-" + store + ".yaml");

@@ -2,6 +2,7 @@ package dev.archiver.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.archiver.testing.ChildProcessService;
 import dev.archiver.testing.EmbeddedKafka;
 import dev.archiver.verify.VerificationReport;
 import java.io.IOException;
@@ -124,7 +125,7 @@ class DaemonRebalanceTest {
         System.out.println("[DaemonRebalanceTest] daemon logs in " + logs.toAbsolutePath());
         List<Member> members = new ArrayList<>();
         for (int i = 0; i < MEMBERS; i++) {
-            int port = ExactlyOnce.freePort();
+            int port = ChildProcessService.freePort();
             Path config = dir.resolve("member-" + i + ".yaml");
             Files.writeString(
                     config,

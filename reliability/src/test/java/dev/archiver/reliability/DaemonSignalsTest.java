@@ -2,22 +2,16 @@ package dev.archiver.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.archiver.config.Settings;
-import dev.archiver.storage.ObjectStorage;
-import dev.archiver.storage.StorageLocation;
-import dev.archiver.storage.StorageProviders;
 import dev.archiver.storage.s3.S3ProxyServer;
 import dev.archiver.testing.ChildProcessService;
 import dev.archiver.testing.EmbeddedKafka;
 import dev.archiver.testing.FaultInjectingProxy;
 import dev.archiver.testing.TestData;
-import dev.archiver.verify.ArchiveVerifier;
 import dev.archiver.verify.VerificationReport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -97,28 +91,19 @@ class DaemonSignalsTest {
             }
         }
 
-        StorageLocation root = StorageLocation.of("s3://" + bucket + "/archive");
-        Settings settings =
-                Settings.of(
-                        Map.of(
-                                "storage.s3.endpoint",
-                                s3.endpoint().toString(),
-                                "storage.s3.path-style-access",
-                                "true",
-                                "storage.s3.access-key",
-                                S3ProxyServer.ACCESS_KEY,
-                                "storage.s3.secret-key",
-                                S3ProxyServer.SECRET_KEY));
-        try (ObjectStorage store = StorageProviders.load().create(root, settings)) {
-            VerificationReport report =
-                    ArchiveVerifier.builder(store, root)
-                            .topics(Set.of(topic))
-                            .compareWithKafka(kafka.bootstrapServers())
-                            .build()
-                            .verify();
-            assertThat(report.ok()).as(report.summary()).isTrue();
-            assertThat(report.records()).isEqualTo(RECORDS);
-        }
+        Map<String, String> settings =
+                Map.of(
+                        "storage.s3.endpoint",
+                        s3.endpoint().toString(),
+                        "storage.s3.path-style-access",
+                        "true",
+                        "storage.s3.access-key",
+                        S3ProxyServer.ACCESS_KEY,
+                        "storage.s3.secret-key",
+                        S3ProxyServer.SECRET_KEY);
+        VerificationReport report =
+                ExactlyOnce.verify(kafka, "s3://" + bucket + "/archive", settings, topic);
+        ExactlyOnce.assertExactlyOnce(report, RECORDS, topic);
     }
 
     private Path config(

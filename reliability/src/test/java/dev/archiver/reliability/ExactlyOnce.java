@@ -8,11 +8,12 @@ import dev.archiver.storage.StorageLocation;
 import dev.archiver.storage.StorageProviders;
 import dev.archiver.testing.EmbeddedKafka;
 import dev.archiver.verify.ArchiveVerifier;
+import dev.archiver.verify.PartitionReport;
 import dev.archiver.verify.VerificationReport;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -95,17 +96,91 @@ final class ExactlyOnce {
                         + timeout);
     }
 
+    /** Waits until the group has committed {@code topic}'s current end offsets. */
+    static void awaitCaughtUp(
+            EmbeddedKafka.Broker kafka,
+            String topic,
+            String group,
+            DaemonProcess daemon,
+            Duration timeout)
+            throws Exception {
+        awaitCommitted(
+                kafka, group, kafka.endOffsets(topic), List.of(daemon), timeout, "not caught up");
+    }
+
     /** Runs the verifier over the archive, compared with what Kafka holds. */
     static VerificationReport verify(
             EmbeddedKafka.Broker kafka, String uri, Map<String, String> settings, String topic)
             throws IOException, InterruptedException {
         StorageLocation root = StorageLocation.of(uri);
         try (ObjectStorage store = StorageProviders.load().create(root, Settings.of(settings))) {
-            return ArchiveVerifier.builder(store, root)
-                    .topics(Set.of(topic))
-                    .compareWithKafka(kafka.bootstrapServers())
-                    .build()
-                    .verify();
+            return verify(kafka, store, root, topic);
+        }
+    }
+
+    /** Runs the verifier over the archive in {@code store}, compared with what Kafka holds. */
+    static VerificationReport verify(
+            EmbeddedKafka.Broker kafka, ObjectStorage store, StorageLocation root, String topic)
+            throws IOException, InterruptedException {
+        return ArchiveVerifier.builder(store, root)
+                .topics(Set.of(topic))
+                .compareWithKafka(kafka.bootstrapServers())
+                .build()
+                .verify();
+    }
+
+    /** Verifies against Kafka and asserts every produced record is archived exactly once. */
+    static VerificationReport verifyExactlyOnce(
+            EmbeddedKafka.Broker kafka,
+            String topic,
+            ObjectStorage store,
+            StorageLocation root,
+            long produced)
+            throws IOException, InterruptedException {
+        VerificationReport report = verify(kafka, store, root, topic);
+        assertExactlyOnce(report, produced, topic);
+        return report;
+    }
+
+    /**
+     * Nothing is committed before it is durable: reads the committed offsets first, then the
+     * archive straight from the store (not through the faulty proxy), and checks that every
+     * committed offset is in it, without gaps or duplicates below the commit.
+     */
+    static void assertCommittedIsDurable(
+            EmbeddedKafka.Broker kafka,
+            String topic,
+            String group,
+            ObjectStorage direct,
+            StorageLocation root)
+            throws Exception {
+        Map<TopicPartition, Long> committed = committed(kafka, group, topic);
+        VerificationReport report =
+                ArchiveVerifier.builder(direct, root).topics(Set.of(topic)).build().verify();
+        assertThat(report.unreadable()).as(report.summary()).isEmpty();
+        for (Map.Entry<TopicPartition, Long> e : committed.entrySet()) {
+            long c = e.getValue();
+            if (c == 0) {
+                continue;
+            }
+            PartitionReport p =
+                    report.partitions().stream()
+                            .filter(r -> r.partition().partition() == e.getKey().partition())
+                            .findFirst()
+                            .orElseThrow(
+                                    () ->
+                                            new AssertionError(
+                                                    e.getKey()
+                                                            + " committed at "
+                                                            + c
+                                                            + " but nothing archived:\n"
+                                                            + report.summary()));
+            assertThat(p.firstOffset()).as("%s first offset", e.getKey()).isZero();
+            assertThat(p.lastOffset())
+                    .as("%s committed at %d: archived up to", e.getKey(), c)
+                    .isGreaterThanOrEqualTo(c - 1);
+            assertThat(p.gapCount()).as(report.summary()).isZero();
+            assertThat(p.duplicateCount()).as(report.summary()).isZero();
         }
     }
 
@@ -124,12 +199,6 @@ final class ExactlyOnce {
     static java.nio.file.Path logDir(String name) throws IOException {
         return java.nio.file.Files.createDirectories(
                 java.nio.file.Path.of("target", "reliability", "logs", name));
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 
     /** The last lines of a log, for assertion messages. */

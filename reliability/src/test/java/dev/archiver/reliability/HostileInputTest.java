@@ -9,7 +9,9 @@ import dev.archiver.storage.ObjectInfo;
 import dev.archiver.storage.ObjectStorage;
 import dev.archiver.storage.StorageLocation;
 import dev.archiver.storage.StorageProviders;
+import dev.archiver.testing.ChildProcessService;
 import dev.archiver.testing.EmbeddedKafka;
+import dev.archiver.testing.TestData;
 import dev.archiver.verify.ArchiveFiles;
 import dev.archiver.verify.VerificationReport;
 import java.nio.charset.StandardCharsets;
@@ -71,7 +73,7 @@ class HostileInputTest {
 
         List<Hostile> hostile = hostileRecords();
         Path archive = dir.resolve("archive");
-        int port = FaultRun.freePort();
+        int port = ChildProcessService.freePort();
         Path config = dir.resolve("daemon.yaml");
         Files.writeString(
                 config,
@@ -138,8 +140,10 @@ class HostileInputTest {
         try (DaemonProcess daemon = DaemonProcess.start(config, dir.resolve("run.log"), port)) {
             daemon.awaitReady(AWAIT);
             // good records after the bad ones, on every partition
-            produced += kafka.produce(FaultRun.records(topic, PARTITIONS, 3_000, 11)).size();
-            FaultRun.awaitCaughtUp(kafka, topic, group, daemon, AWAIT);
+            produced +=
+                    kafka.produce(TestData.stampedNow(TestData.mixed(topic, PARTITIONS, 3_000, 11)))
+                            .size();
+            ExactlyOnce.awaitCaughtUp(kafka, topic, group, daemon, AWAIT);
             assertThat(daemon.get("/health/live").statusCode()).isEqualTo(200);
             assertThat(daemon.get("/health/ready").statusCode()).isEqualTo(200);
             double deadLetters = daemon.metric("archiver_dead_letters_total");
@@ -155,7 +159,7 @@ class HostileInputTest {
             StorageLocation root = StorageLocation.of("file://" + archive);
             try (ObjectStorage store = StorageProviders.load().create(root, Settings.empty())) {
                 VerificationReport report =
-                        FaultRun.verifyExactlyOnce(kafka, topic, store, root, produced);
+                        ExactlyOnce.verifyExactlyOnce(kafka, topic, store, root, produced);
                 Map<Long, String> where = locate(store, root);
                 Map<String, String> outcome = new TreeMap<>();
                 for (Hostile h : hostile) {

@@ -8,6 +8,7 @@ import dev.archiver.storage.StorageLocation;
 import dev.archiver.storage.StorageProviders;
 import dev.archiver.storage.azure.Azurite;
 import dev.archiver.storage.s3.S3ProxyServer;
+import dev.archiver.testing.ChildProcessService;
 import dev.archiver.testing.EmbeddedKafka;
 import dev.archiver.testing.FaultInjectingProxy;
 import dev.archiver.verify.VerificationReport;
@@ -94,14 +95,15 @@ class StorageFaultTest {
                                 .seed(SEED)
                                 .build();
                 ObjectStorage direct = s3Storage(bucket, s3.endpoint().toString())) {
-            int port = FaultRun.freePort();
+            int port = ChildProcessService.freePort();
             Path config = writeConfig(port, kafka, topic, group, s3Yaml(bucket, proxy.endpoint()));
-            FaultRun.Producer producer = new FaultRun.Producer(kafka, topic, PARTITIONS, 60, 100);
+            ContinuousProducer producer =
+                    ContinuousProducer.start(kafka, topic, PARTITIONS, 60, 100);
             try (producer;
                     DaemonProcess daemon =
                             DaemonProcess.start(config, dir.resolve("run.log"), port)) {
                 daemon.awaitReady(AWAIT);
-                FaultRun.awaitCaughtUp(kafka, topic, group, daemon, AWAIT);
+                ExactlyOnce.awaitCaughtUp(kafka, topic, group, daemon, AWAIT);
 
                 double failuresBefore = daemon.metric("archiver_upload_failures_total");
                 proxy.setDown(true);
@@ -120,10 +122,10 @@ class StorageFaultTest {
                             .as("daemon alive during the outage; log:\n%s", daemon.output())
                             .isTrue();
                     if (frozen == null && System.nanoTime() - downAt >= settle.toNanos()) {
-                        frozen = FaultRun.committed(kafka, group);
-                        FaultRun.assertCommittedIsDurable(kafka, topic, group, direct, root);
+                        frozen = ExactlyOnce.committed(kafka, group, topic);
+                        ExactlyOnce.assertCommittedIsDurable(kafka, topic, group, direct, root);
                     } else if (frozen != null) {
-                        assertThat(FaultRun.committed(kafka, group))
+                        assertThat(ExactlyOnce.committed(kafka, group, topic))
                                 .as("commits while the store is down")
                                 .isEqualTo(frozen);
                         checks++;
@@ -143,7 +145,7 @@ class StorageFaultTest {
                 }
                 double failuresDuringOutage =
                         daemon.metric("archiver_upload_failures_total") - failuresBefore;
-                FaultRun.assertCommittedIsDurable(kafka, topic, group, direct, root);
+                ExactlyOnce.assertCommittedIsDurable(kafka, topic, group, direct, root);
                 assertThat(checks).as("commit checks during the outage").isPositive();
                 assertThat(failuresDuringOutage)
                         .as("upload failures counted while the store is down")
@@ -160,7 +162,7 @@ class StorageFaultTest {
 
                 proxy.setDown(false);
                 long upAt = System.nanoTime();
-                FaultRun.awaitCaughtUp(kafka, topic, group, daemon, AWAIT);
+                ExactlyOnce.awaitCaughtUp(kafka, topic, group, daemon, AWAIT);
                 Duration catchUp = Duration.ofNanos(System.nanoTime() - upAt);
                 assertThat(daemon.get("/health/ready").statusCode())
                         .as("ready again once the store is back")
@@ -168,12 +170,12 @@ class StorageFaultTest {
                 Duration stall = Duration.ofNanos(upAt - downAt);
 
                 long produced = producer.stop();
-                FaultRun.awaitCaughtUp(kafka, topic, group, daemon, AWAIT);
+                ExactlyOnce.awaitCaughtUp(kafka, topic, group, daemon, AWAIT);
                 assertThat(daemon.stop(Duration.ofSeconds(90)))
                         .as("exit code; log:\n%s", daemon.output())
                         .isZero();
                 VerificationReport report =
-                        FaultRun.verifyExactlyOnce(kafka, topic, direct, root, produced);
+                        ExactlyOnce.verifyExactlyOnce(kafka, topic, direct, root, produced);
                 Figures.of("store down (S3, `StorageFaultTest`)")
                         .put("seed", SEED)
                         .put("outage", stall.toSeconds() + " s")
@@ -213,9 +215,9 @@ class StorageFaultTest {
         String group = "archiver-" + id;
         kafka.createTopic(topic, PARTITIONS);
         System.out.printf("[faults] %s through %s, seed %d%n", store, proxy.endpoint(), seed);
-        int port = FaultRun.freePort();
+        int port = ChildProcessService.freePort();
         Path config = writeConfig(port, kafka, topic, group, storageYaml);
-        FaultRun.Producer producer = new FaultRun.Producer(kafka, topic, PARTITIONS, 60, 100);
+        ContinuousProducer producer = ContinuousProducer.start(kafka, topic, PARTITIONS, 60, 100);
         try (producer;
                 DaemonProcess daemon = DaemonProcess.start(config, dir.resolve("run.log"), port)) {
             daemon.awaitReady(AWAIT);
@@ -224,14 +226,14 @@ class StorageFaultTest {
             while (System.nanoTime() - start < PRODUCTION.toNanos()) {
                 assertThat(daemon.isAlive()).as("daemon alive; log:\n%s", daemon.output()).isTrue();
                 if (System.nanoTime() >= nextCheck) {
-                    FaultRun.assertCommittedIsDurable(kafka, topic, group, direct, root);
+                    ExactlyOnce.assertCommittedIsDurable(kafka, topic, group, direct, root);
                     nextCheck = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
                 }
                 Thread.sleep(500);
             }
             long produced = producer.stop();
-            FaultRun.awaitCaughtUp(kafka, topic, group, daemon, AWAIT);
-            FaultRun.assertCommittedIsDurable(kafka, topic, group, direct, root);
+            ExactlyOnce.awaitCaughtUp(kafka, topic, group, daemon, AWAIT);
+            ExactlyOnce.assertCommittedIsDurable(kafka, topic, group, direct, root);
             double failures = daemon.metric("archiver_upload_failures_total");
             double uploaded = daemon.metric("archiver_files_uploaded_total");
             String log = daemon.output();
@@ -248,7 +250,7 @@ class StorageFaultTest {
             assertThat(log).contains("failed (attempt 1, retrying in");
 
             VerificationReport report =
-                    FaultRun.verifyExactlyOnce(kafka, topic, direct, root, produced);
+                    ExactlyOnce.verifyExactlyOnce(kafka, topic, direct, root, produced);
             assertThat((double) report.objects()).isLessThanOrEqualTo(uploaded);
             double faultRate = (double) proxy.faultsInjected() / proxy.requests();
             Figures.of("20% storage faults, " + store + " (`StorageFaultTest`)")
