@@ -727,6 +727,12 @@ public final class ArchiverConfig {
                         Plugins.find(CodecProvider.class, "none", "codec", classLoader)
                                 .create(Settings.empty());
             }
+            if (format.compressesInternally()) {
+                format = format.withCodec(codec);
+                codec =
+                        Plugins.find(CodecProvider.class, "none", "codec", classLoader)
+                                .create(Settings.empty());
+            }
             if (parser == null) {
                 parser =
                         Plugins.find(

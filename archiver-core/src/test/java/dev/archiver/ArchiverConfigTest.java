@@ -3,10 +3,19 @@ package dev.archiver;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.archiver.codec.Codec;
 import dev.archiver.config.ConfigException;
 import dev.archiver.config.Settings;
+import dev.archiver.format.FileFormat;
+import dev.archiver.format.RecordReader;
+import dev.archiver.format.RecordWriter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -210,5 +219,94 @@ class ArchiverConfigTest {
         assertThat(c.format().name()).isEqualTo("avro");
         assertThat(c.codec().name()).isEqualTo("gzip");
         assertThat(c.storageRoot()).hasToString("memory://config-test/x");
+    }
+
+    @Test
+    void formatThatCompressesInternallyReceivesTheCodecAndNoOuterCodecIsApplied() {
+        FileFormat jsonl = ArchiverConfig.from(Settings.of(minimal())).format();
+        List<String> received = new ArrayList<>();
+        FileFormat selfCompressing =
+                new DelegatingFormat(jsonl) {
+                    @Override
+                    public boolean compressesInternally() {
+                        return true;
+                    }
+
+                    @Override
+                    public FileFormat withCodec(Codec codec) {
+                        received.add(codec.name());
+                        return new DelegatingFormat(jsonl);
+                    }
+                };
+        ArchiverConfig c =
+                ArchiverConfig.builder()
+                        .bootstrapServers("localhost:9092")
+                        .groupId("g")
+                        .topics("a")
+                        .storage("memory://config-test/x")
+                        .format(selfCompressing)
+                        .codec("zstd")
+                        .build();
+        assertThat(received).containsExactly("zstd");
+        assertThat(c.codec().name()).isEqualTo("none");
+        assertThat(c.format()).isNotSameAs(selfCompressing);
+    }
+
+    @Test
+    void formatThatCompressesInternallyRejectsAnOuterCodecByDefault() {
+        FileFormat jsonl = ArchiverConfig.from(Settings.of(minimal())).format();
+        FileFormat selfCompressing =
+                new DelegatingFormat(jsonl) {
+                    @Override
+                    public boolean compressesInternally() {
+                        return true;
+                    }
+                };
+        assertThatThrownBy(
+                        () ->
+                                ArchiverConfig.builder()
+                                        .bootstrapServers("localhost:9092")
+                                        .groupId("g")
+                                        .topics("a")
+                                        .storage("memory://config-test/x")
+                                        .format(selfCompressing)
+                                        .codec("gzip")
+                                        .build())
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("'gzip' for codec")
+                .hasMessageContaining("accepted value is none");
+    }
+
+    private static class DelegatingFormat implements FileFormat {
+        private final FileFormat delegate;
+
+        DelegatingFormat(FileFormat delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public String name() {
+            return "self-compressing";
+        }
+
+        @Override
+        public String extension() {
+            return delegate.extension();
+        }
+
+        @Override
+        public boolean lossless() {
+            return delegate.lossless();
+        }
+
+        @Override
+        public RecordWriter newWriter(OutputStream out) throws IOException {
+            return delegate.newWriter(out);
+        }
+
+        @Override
+        public RecordReader newReader(InputStream in) throws IOException {
+            return delegate.newReader(in);
+        }
     }
 }

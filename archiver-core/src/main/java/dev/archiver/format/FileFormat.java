@@ -1,5 +1,7 @@
 package dev.archiver.format;
 
+import dev.archiver.codec.Codec;
+import dev.archiver.config.ConfigException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -11,8 +13,12 @@ import java.io.OutputStream;
  * from several threads at once: implementations must be thread-safe; the writers and readers they
  * return are not and are used by one thread at a time.
  *
- * <p>Formats never compress: the engine wraps the streams with the configured {@code Codec}. A
- * writer must therefore not assume it owns a file; it writes to the stream it is given.
+ * <p>By default a format does not compress: the engine wraps its streams with the configured {@code
+ * Codec}, and the object name ends in the format's extension followed by the codec's. A format
+ * whose files carry their own compression (Avro's block codec, Parquet's page codec) says so with
+ * {@link #compressesInternally()}; the engine then hands it the job's codec once, through {@link
+ * #withCodec(Codec)}, and never wraps its streams. Either way a writer must not assume it owns a
+ * file; it writes to the stream it is given.
  *
  * @since 0.1
  */
@@ -30,6 +36,40 @@ public interface FileFormat {
      * verified record by record and restored into Kafka.
      */
     boolean lossless();
+
+    /**
+     * Whether this format compresses inside its files, so that tools that read the format (Avro's
+     * and Parquet's own readers) can open an archived object as it is. When {@code true}, the
+     * engine writes and reads this format's files without an outer codec, the object name has no
+     * codec suffix, and the job's {@code codec} setting is passed to {@link #withCodec(Codec)}.
+     *
+     * @since 0.2
+     */
+    default boolean compressesInternally() {
+        return false;
+    }
+
+    /**
+     * This format, compressing its files with {@code codec}. Called once, when a job is configured,
+     * and only on formats that {@linkplain #compressesInternally() compress internally}; the result
+     * is used instead of this format. A format that takes its compression from a setting of its own
+     * rather than from the job's codec accepts {@code none} only.
+     *
+     * @throws ConfigException when the format cannot compress with {@code codec}; the message names
+     *     the {@code codec} setting and the accepted values
+     * @since 0.2
+     */
+    default FileFormat withCodec(Codec codec) {
+        if (codec.name().equals("none")) {
+            return this;
+        }
+        throw new ConfigException(
+                "Invalid value '"
+                        + codec.name()
+                        + "' for codec: format "
+                        + name()
+                        + " does not compress with an outer codec; accepted value is none");
+    }
 
     /**
      * A writer that appends records to {@code out}. Closing the writer finishes the layout (footer,
