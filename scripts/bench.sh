@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [[ "${BENCH_SKIP_BUILD:-false}" != true ]]; then
-    mvn -B -q -pl benchmarks -am package -DskipTests
+    mvn -B -q -pl benchmarks -am package -DskipTests -Dmaven.javadoc.skip=true
 fi
 
 cp="benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"

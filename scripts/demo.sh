@@ -7,6 +7,6 @@ repo="$(cd "$(dirname "$0")/.." && pwd)"
 jar="$repo/examples/target/archiver.jar"
 if [ ! -f "$jar" ] || [ -n "$(find "$repo/archiver-core/src" "$repo/examples/src" "$repo/examples/pom.xml" -newer "$jar" -print -quit)" ]; then
     echo "Building examples/target/archiver.jar ..."
-    (cd "$repo" && mvn -B -q -ntp -pl examples -am package -DskipTests)
+    (cd "$repo" && mvn -B -q -ntp -pl examples -am package -DskipTests -Dmaven.javadoc.skip=true)
 fi
 exec java -jar "$jar" demo "$@"

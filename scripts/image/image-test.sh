@@ -19,7 +19,7 @@ image="$repo/examples/target/archiver-image.tar"
 if [ "${1:-}" != "--skip-build" ]; then
     base="$(scripts/image/base-image.sh | tail -n 1)"
     echo "== image: building $image on tar://$base"
-    mvn -B -q -ntp -pl examples -am package -DskipTests -Dspotless.check.skip=true -Pjib \
+    mvn -B -q -ntp -pl examples -am package -DskipTests -Dspotless.check.skip=true -Dmaven.javadoc.skip=true -Pjib \
         "-Darchiver.base-image=tar://$base"
 fi
 [ -s "$image" ] || { echo "image-test.sh: $image was not built" >&2; exit 1; }

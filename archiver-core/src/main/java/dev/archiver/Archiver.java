@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The archiving engine: consumes topics with one or more consumer threads in one consumer group and
- * writes them into object storage, exactly once (see DESIGN.md for the invariants).
+ * writes them into object storage, exactly once (see docs/design.md for the invariants).
  *
  * <pre>{@code
  * try (Archiver archiver = Archiver.builder()
@@ -261,7 +261,9 @@ public final class Archiver implements AutoCloseable {
         Duration joinTimeout = config.shutdownTimeout().plusSeconds(30);
         try {
             if (!awaitTermination(joinTimeout)) {
-                log.warn("Consumer threads did not stop within {}", joinTimeout);
+                log.warn(
+                        "Consumer threads did not stop within {}",
+                        dev.archiver.config.Settings.formatDuration(joinTimeout));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

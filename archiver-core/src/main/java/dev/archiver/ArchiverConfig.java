@@ -768,7 +768,7 @@ public final class ArchiverConfig {
             if (retryMaxBackoff.compareTo(retryInitialBackoff) < 0) {
                 throw new ConfigException(
                         "Invalid value for upload.retry.max-backoff: must be at least upload.retry.initial-backoff ("
-                                + retryInitialBackoff
+                                + Settings.formatDuration(retryInitialBackoff)
                                 + ")");
             }
             if (deadLetterPrefix.isBlank() || deadLetterPrefix.startsWith("/")) {

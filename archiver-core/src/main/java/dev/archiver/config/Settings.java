@@ -255,6 +255,36 @@ public final class Settings {
         };
     }
 
+    /**
+     * A duration the way users write it in configuration, in the largest unit that keeps it exact:
+     * {@code 30s}, {@code 5m}, {@code 1500ms}, {@code 2h}, {@code 1d}; what {@link
+     * #parseDuration(String, String)} reads back to the same value (below a millisecond: {@code
+     * 0.25ms}, which it does not read).
+     *
+     * @since 0.1
+     */
+    public static String formatDuration(Duration d) {
+        if (d.isNegative()) {
+            return "-" + formatDuration(d.negated());
+        }
+        if (d.isZero()) {
+            return "0s";
+        }
+        if (d.toNanosPart() % 1_000_000 != 0) {
+            return java.math.BigDecimal.valueOf(d.toNanos(), 6).stripTrailingZeros().toPlainString()
+                    + "ms";
+        }
+        long ms = d.toMillis();
+        long[] sizes = {86_400_000L, 3_600_000L, 60_000L, 1_000L};
+        String[] units = {"d", "h", "m", "s"};
+        for (int i = 0; i < sizes.length; i++) {
+            if (ms % sizes[i] == 0) {
+                return ms / sizes[i] + units[i];
+            }
+        }
+        return ms + "ms";
+    }
+
     private static Duration checkNotNegative(String key, String v, Duration d) {
         if (d.isNegative()) {
             throw badDuration(key, v);

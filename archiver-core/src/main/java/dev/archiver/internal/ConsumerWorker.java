@@ -55,7 +55,7 @@ import org.slf4j.LoggerFactory;
  * executor and commits when a batch is durable. Everything but the upload runs on this thread, so
  * the partition states need no locking.
  *
- * <p>Exactly-once rests on four rules kept here (DESIGN.md): one open file per (topic-partition,
+ * <p>Exactly-once rests on rules kept here (docs/design.md): one open file per (topic-partition,
  * output partition); seal all of a partition's files together, upload all, then commit the consumer
  * position taken at sealing time; at most one batch in flight per partition; on assignment, discard
  * staging and resume from the committed offset.
@@ -778,7 +778,7 @@ public final class ConsumerWorker implements Runnable {
                             name,
                             failed,
                             attempt,
-                            wait,
+                            dev.archiver.config.Settings.formatDuration(wait),
                             e.getMessage());
                     safely(() -> listener.uploadFailed(batch.partition, failed, e, 0, wait));
                     if (!sleepInterruptibly(wait)) {
@@ -810,7 +810,7 @@ public final class ConsumerWorker implements Runnable {
      * Uploads one file create-only. An existing object at the key is a leftover of an earlier
      * owner's uncommitted batch (committed batches' keys all lie below the committed offset) and is
      * replaced with if-match, unless a newer owner wrote it: then this consumer is a zombie and
-     * stops (DESIGN.md, invariant 5).
+     * stops (docs/design.md, invariant 5).
      */
     private void uploadOne(Batch batch, Batch.SealedFile f) throws IOException {
         if (!storage.supportsConditionalWrites()) {

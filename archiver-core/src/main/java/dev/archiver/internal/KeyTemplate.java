@@ -10,7 +10,7 @@ import java.util.Set;
  * A validated object-key template over {@code {topic}}, {@code {partition_path}}, {@code
  * {kafka_partition}}, {@code {first_offset}} (zero-padded to 20 digits), {@code {generation}} and
  * {@code {extension}}. It must contain the Kafka partition and the first offset, which is what
- * makes keys deterministic (DESIGN.md, invariant 1). An empty partition path leaves no empty
+ * makes keys deterministic (docs/design.md, invariant 1). An empty partition path leaves no empty
  * segment behind.
  */
 public final class KeyTemplate {

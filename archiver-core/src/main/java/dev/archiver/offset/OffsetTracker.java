@@ -8,7 +8,7 @@ import java.util.Set;
 
 /**
  * Where committed offsets live: the next offset to read for each topic-partition, written only
- * after every object of a batch is durable (DESIGN.md, invariant 3).
+ * after every object of a batch is durable (docs/design.md, invariant 3).
  *
  * <p><b>Threads:</b> {@link #committed} and {@link #commit} are called on the consumer thread that
  * owns the partitions (the Kafka tracker commits through that thread's consumer). {@link #lock} is

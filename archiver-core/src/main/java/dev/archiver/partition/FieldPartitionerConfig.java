@@ -24,9 +24,9 @@ import java.util.List;
  *
  * <p>Values are escaped the way Hive escapes partition values, so Hive, Spark and Trino partition
  * discovery read them back: {@code "}, {@code #}, {@code %}, {@code '}, {@code *}, {@code /},
- * {@code :}, {@code =}, {@code ?}, {@code \}, {@code ^}, {@code {}, {@code [}, {@code ]}, DEL and
- * control characters become {@code %XX} (upper-case hex); other characters, including non-ASCII,
- * are kept.
+ * {@code :}, {@code =}, {@code ?}, {@code \}, {@code ^}, <code>&#123;</code>, {@code [}, {@code ]},
+ * DEL and control characters become {@code %XX} (upper-case hex); other characters, including
+ * non-ASCII, are kept.
  *
  * @param fields the dot paths
  * @param names one segment name per path

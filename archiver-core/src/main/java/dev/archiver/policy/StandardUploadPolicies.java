@@ -9,7 +9,7 @@ import java.util.stream.Collectors;
 
 /**
  * The built-in {@link UploadPolicy}s. Every policy returned here is immutable, thread-safe and has
- * a readable {@code toString()} such as {@code anyOf(maxBytes=128MB, maxAge=PT10M)}.
+ * a readable {@code toString()} such as {@code anyOf(maxBytes=128MB, maxAge=10m)}.
  *
  * @since 0.1
  */
@@ -124,7 +124,7 @@ public final class StandardUploadPolicies {
 
         @Override
         public String toString() {
-            return "maxAge=" + maxAge;
+            return "maxAge=" + dev.archiver.config.Settings.formatDuration(maxAge);
         }
     }
 
@@ -138,7 +138,7 @@ public final class StandardUploadPolicies {
 
         @Override
         public String toString() {
-            return "alignedInterval=" + interval;
+            return "alignedInterval=" + dev.archiver.config.Settings.formatDuration(interval);
         }
     }
 

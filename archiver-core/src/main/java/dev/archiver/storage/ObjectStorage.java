@@ -86,7 +86,7 @@ public interface ObjectStorage extends Closeable {
 
     /**
      * Whether {@link UploadOptions.Precondition}s are enforced atomically by the store. When false,
-     * the engine falls back to ownership checks before each upload (DESIGN.md, invariant 5).
+     * the engine falls back to ownership checks before each upload (docs/design.md, invariant 5).
      */
     default boolean supportsConditionalWrites() {
         return false;

@@ -27,6 +27,29 @@ class SettingsTest {
     }
 
     @Test
+    void durationsAreFormattedTheWayUsersWriteThem() {
+        assertThat(Settings.formatDuration(Duration.ofSeconds(30))).isEqualTo("30s");
+        assertThat(Settings.formatDuration(Duration.ofSeconds(90))).isEqualTo("90s");
+        assertThat(Settings.formatDuration(Duration.ofMinutes(5))).isEqualTo("5m");
+        assertThat(Settings.formatDuration(Duration.ofHours(2))).isEqualTo("2h");
+        assertThat(Settings.formatDuration(Duration.ofDays(1))).isEqualTo("1d");
+        assertThat(Settings.formatDuration(Duration.ofMillis(1500))).isEqualTo("1500ms");
+        assertThat(Settings.formatDuration(Duration.ZERO)).isEqualTo("0s");
+        assertThat(Settings.formatDuration(Duration.ofNanos(250_000))).isEqualTo("0.25ms");
+        assertThat(Settings.formatDuration(Duration.ofSeconds(-10))).isEqualTo("-10s");
+        // what it prints reads back as the same duration
+        for (Duration d :
+                List.of(
+                        Duration.ofMillis(1),
+                        Duration.ofMillis(61_001),
+                        Duration.ofMinutes(90),
+                        Duration.ofHours(36),
+                        Duration.ofDays(400))) {
+            assertThat(Settings.parseDuration("k", Settings.formatDuration(d))).isEqualTo(d);
+        }
+    }
+
+    @Test
     void unusedKeysAreReported() {
         Settings s = Settings.of(Map.of("used", "1", "typo", "2"));
         s.getString("used");

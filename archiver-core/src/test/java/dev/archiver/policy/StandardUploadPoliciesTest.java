@@ -76,12 +76,12 @@ class StandardUploadPoliciesTest {
     @Test
     void readableToString() {
         assertThat(anyOf(maxBytes(128L << 20), maxAge(Duration.ofMinutes(10))))
-                .hasToString("anyOf(maxBytes=128MB, maxAge=PT10M)");
+                .hasToString("anyOf(maxBytes=128MB, maxAge=10m)");
         assertThat(maxBytes(1L << 30)).hasToString("maxBytes=1GB");
         assertThat(maxBytes(3 << 10)).hasToString("maxBytes=3KB");
         assertThat(maxBytes(1000)).hasToString("maxBytes=1000B");
         assertThat(maxRecords(42)).hasToString("maxRecords=42");
-        assertThat(alignedInterval(Duration.ofMinutes(15))).hasToString("alignedInterval=PT15M");
+        assertThat(alignedInterval(Duration.ofMinutes(15))).hasToString("alignedInterval=15m");
     }
 
     @Test

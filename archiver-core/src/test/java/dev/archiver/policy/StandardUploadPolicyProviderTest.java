@@ -21,7 +21,7 @@ class StandardUploadPolicyProviderTest {
 
     @Test
     void defaults() {
-        assertThat(policy()).hasToString("anyOf(maxBytes=128MB, maxAge=PT10M)");
+        assertThat(policy()).hasToString("anyOf(maxBytes=128MB, maxAge=10m)");
         StandardUploadPolicyConfig config = StandardUploadPolicyConfig.from(Settings.empty());
         assertThat(config).isEqualTo(StandardUploadPolicyConfig.defaults());
         assertThat(config.maxFileSize()).isEqualTo(128L << 20);
@@ -53,7 +53,7 @@ class StandardUploadPolicyProviderTest {
                         "15m");
         assertThat(p)
                 .hasToString(
-                        "anyOf(maxBytes=64KB, maxRecords=500, maxAge=PT1M30S, alignedInterval=PT15M)");
+                        "anyOf(maxBytes=64KB, maxRecords=500, maxAge=90s, alignedInterval=15m)");
         assertThat(p.shouldSeal(new FileStats(499, 1, 1, CREATED, 0, 1), CREATED)).isFalse();
         assertThat(p.shouldSeal(new FileStats(500, 1, 1, CREATED, 0, 1), CREATED)).isTrue();
         assertThat(
@@ -93,8 +93,7 @@ class StandardUploadPolicyProviderTest {
                                         "interval",
                                         "1h")));
         assertThat(built.toPolicy())
-                .hasToString(
-                        "anyOf(maxBytes=1MB, maxRecords=10, maxAge=PT30S, alignedInterval=PT1H)");
+                .hasToString("anyOf(maxBytes=1MB, maxRecords=10, maxAge=30s, alignedInterval=1h)");
     }
 
     @Test
@@ -128,6 +127,6 @@ class StandardUploadPolicyProviderTest {
                 Settings.of(
                         java.util.Map.of("upload.policy", "standard", "upload.max-records", "3"));
         UploadPolicy p = new StandardUploadPolicyProvider().create(settings.withPrefix(PREFIX));
-        assertThat(p).hasToString("anyOf(maxBytes=128MB, maxRecords=3, maxAge=PT10M)");
+        assertThat(p).hasToString("anyOf(maxBytes=128MB, maxRecords=3, maxAge=10m)");
     }
 }

@@ -83,7 +83,8 @@ class BadConfigTest {
                                 + "storage.uri=file://"
                                 + dir.resolve("archive")
                                 + "\n");
-        assertOneError(o, 1, "cannot reach the Kafka cluster at 127.0.0.1:" + closedPort, "PT5S");
+        assertOneError(
+                o, 1, "cannot reach the Kafka cluster at 127.0.0.1:" + closedPort, "within 5s");
         assertThat(o.elapsed()).as("bounded by the api timeout").isLessThan(Duration.ofSeconds(60));
         recordFigures("bad config: unreachable Kafka (`BadConfigTest`)", o);
     }

@@ -464,7 +464,7 @@ public record AzureBlobStorageConfig(
         if (retryTryTimeout.isZero() || retryTryTimeout.isNegative()) {
             throw new ConfigException(
                     "Invalid value '"
-                            + retryTryTimeout
+                            + Settings.formatDuration(retryTryTimeout)
                             + "' for "
                             + key.apply("retry.try-timeout")
                             + ": must be positive");
@@ -472,7 +472,7 @@ public record AzureBlobStorageConfig(
         if (retryDelay.isZero() || retryDelay.isNegative()) {
             throw new ConfigException(
                     "Invalid value '"
-                            + retryDelay
+                            + Settings.formatDuration(retryDelay)
                             + "' for "
                             + key.apply("retry.retry-delay")
                             + ": must be positive");
@@ -481,11 +481,11 @@ public record AzureBlobStorageConfig(
             throw new ConfigException(
                     key.apply("retry.max-retry-delay")
                             + " ("
-                            + maxRetryDelay
+                            + Settings.formatDuration(maxRetryDelay)
                             + ") must not be shorter than "
                             + key.apply("retry.retry-delay")
                             + " ("
-                            + retryDelay
+                            + Settings.formatDuration(retryDelay)
                             + ")");
         }
         if (tags.size() > 10) {

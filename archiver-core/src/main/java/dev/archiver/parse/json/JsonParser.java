@@ -23,10 +23,12 @@ import java.util.Map;
  * {@code Map}, {@code List}, {@code String}, {@code Number}, {@code Boolean}, or {@code null}), and
  * the event time comes from {@link JsonParserConfig#timestampField()} or the Kafka timestamp.
  *
- * <p>A tombstone (null value) parses to no fields and the Kafka timestamp, whatever {@code
- * on-missing-timestamp} says: tombstones carry no payload and must stay archivable. Invalid JSON, a
- * value that is not an object, trailing content, nesting deeper than {@code max-nesting-depth} and
- * an unreadable timestamp throw {@link RecordParseException}; messages never quote the payload.
+ * <p>A tombstone (null value) and an empty value (zero bytes) both carry no payload: each parses to
+ * no fields and the Kafka timestamp, whatever {@code on-missing-timestamp} says, and is archived as
+ * it is (never dead-lettered). Any other value must be JSON: invalid JSON (whitespace alone
+ * included), a value that is not an object, trailing content, nesting deeper than {@code
+ * max-nesting-depth} and an unreadable timestamp throw {@link RecordParseException}; messages never
+ * quote the payload.
  *
  * @since 0.1
  */
@@ -52,7 +54,7 @@ public final class JsonParser implements RecordParser {
     @Override
     public ParsedRecord parse(ArchiveRecord record) {
         byte[] value = record.value();
-        if (value == null) {
+        if (value == null || value.length == 0) {
             return ParsedRecord.of(record, KafkaTimestampParser.kafkaTimeOrEpoch(record));
         }
         Object tree;

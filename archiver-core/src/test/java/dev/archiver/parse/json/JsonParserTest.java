@@ -133,11 +133,22 @@ class JsonParserTest {
     }
 
     @Test
+    void anEmptyValueIsTreatedLikeATombstone() {
+        RecordParser p = parser("timestamp-field", "ts", "on-missing-timestamp", "fail");
+        ParsedRecord parsed = p.parse(record(5, KAFKA_TS, ""));
+        assertThat(parsed.eventTime()).isEqualTo(Instant.ofEpochMilli(KAFKA_TS));
+        assertThat(parsed.fields()).isEmpty();
+        // whitespace is a payload, and not JSON
+        assertThatThrownBy(() -> p.parse(record(6, KAFKA_TS, " ")))
+                .isInstanceOf(RecordParseException.class)
+                .hasMessageContaining("invalid JSON");
+    }
+
+    @Test
     void rejectsInvalidJsonAndNonObjects() {
         RecordParser p = parser();
         for (String bad :
                 List.of(
-                        "",
                         "   ",
                         "{",
                         "{\"a\":}",

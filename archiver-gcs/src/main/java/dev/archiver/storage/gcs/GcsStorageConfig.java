@@ -305,11 +305,11 @@ public record GcsStorageConfig(
             throw new ConfigException(
                     r.fullKey("max-delay")
                             + " ("
-                            + maxDelay
+                            + Settings.formatDuration(maxDelay)
                             + ") must not be smaller than "
                             + r.fullKey("initial-delay")
                             + " ("
-                            + initialDelay
+                            + Settings.formatDuration(initialDelay)
                             + ")");
         }
 

@@ -27,8 +27,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * DESIGN.md invariant 5: a member whose upload stalls (the proxy holds its PUT) is kicked out of
- * the group while it waits; another member takes the partition and archives it. When the stalled
+ * docs/design.md invariant 5: a member whose upload stalls (the proxy holds its PUT) is kicked out
+ * of the group while it waits; another member takes the partition and archives it. When the stalled
  * request finally reaches the store, its create-only condition makes it fail instead of overwriting
  * the new owner's object, and its commit is refused: the archive holds every record exactly once.
  */

@@ -1,6 +1,12 @@
 package dev.archiver.examples.daemon;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -75,26 +81,51 @@ public final class ArchiverCli implements Runnable {
 
     /**
      * The demo and the tools print for people: the broker's and the engine's INFO logs would drown
-     * that, so they start at WARN unless the user chose a level.
+     * that, so they start at WARN unless the user chose levels ({@value Logging#LEVEL_ENV}); {@code
+     * run} applies its own logging settings.
      */
     private static void quietLogging(String[] args) {
         String first = args.length > 0 ? args[0] : "";
-        String level = first.equals("run") ? "info" : "warn";
-        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
-            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", level);
-            if (!first.equals("run")) {
-                // the in-process broker warns about things that are normal for a one-node demo
-                System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "error");
-                System.setProperty("org.slf4j.simpleLogger.log.kafka", "error");
+        if (first.equals("run") || System.getenv(Logging.LEVEL_ENV) != null) {
+            return;
+        }
+        Map<String, String> levels = new LinkedHashMap<>();
+        levels.put("root", "warn");
+        // the in-process broker warns about things that are normal for a one-node demo
+        levels.put("org.apache.kafka", "error");
+        levels.put("kafka", "error");
+        Logging.levels(levels);
+    }
+
+    /** This build's version, e.g. {@code 0.1.0}. */
+    static String version() {
+        try (InputStream in = ArchiverCli.class.getResourceAsStream("version.properties")) {
+            if (in == null) {
+                return "(unknown version)";
             }
+            Properties p = new Properties();
+            p.load(in);
+            return p.getProperty("version", "(unknown version)");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = ArchiverCli.class.getPackage().getImplementationVersion();
-            return new String[] {"archiver " + (v == null ? "(development build)" : v)};
+            return new String[] {
+                "archiver " + version(),
+                "Java "
+                        + Runtime.version()
+                        + " ("
+                        + System.getProperty("java.vendor")
+                        + ", "
+                        + System.getProperty("os.name")
+                        + " "
+                        + System.getProperty("os.arch")
+                        + ")"
+            };
         }
     }
 }

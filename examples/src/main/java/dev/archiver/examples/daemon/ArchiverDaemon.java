@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.archiver.Archiver;
 import dev.archiver.ArchiverConfig;
+import dev.archiver.config.Settings;
 import dev.archiver.storage.ObjectInfo;
 import dev.archiver.storage.StorageException;
 import dev.archiver.storage.StorageLocation;
@@ -165,7 +166,7 @@ final class ArchiverDaemon implements AutoCloseable {
                             + "cannot reach the Kafka cluster at "
                             + servers
                             + " within "
-                            + Duration.ofMillis(timeoutMs)
+                            + Settings.formatDuration(Duration.ofMillis(timeoutMs))
                             + " (kafka.consumer.bootstrap.servers; the wait is"
                             + " kafka.consumer.default.api.timeout.ms): "
                             + cause.getMessage(),
@@ -176,7 +177,7 @@ final class ArchiverDaemon implements AutoCloseable {
                             + "cannot reach the Kafka cluster at "
                             + servers
                             + " within "
-                            + Duration.ofMillis(timeoutMs),
+                            + Settings.formatDuration(Duration.ofMillis(timeoutMs)),
                     1);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -216,7 +217,7 @@ final class ArchiverDaemon implements AutoCloseable {
      */
     boolean stop() {
         Duration timeout = config.shutdownTimeout();
-        log.info("Stopping {} job(s) within {}", engines.size(), timeout);
+        log.info("Stopping {} job(s) within {}", engines.size(), Settings.formatDuration(timeout));
         ExecutorService pool =
                 Executors.newFixedThreadPool(
                         Math.max(1, engines.size()),
@@ -246,7 +247,14 @@ final class ArchiverDaemon implements AutoCloseable {
         } finally {
             pool.shutdownNow();
         }
-        log.info(clean ? "All jobs stopped" : "Some jobs did not stop within {}", timeout);
+        if (clean) {
+            log.info("All jobs stopped");
+        } else {
+            // the daemon exits 1 after this: uncommitted records are replayed on the next start
+            log.error(
+                    "Some jobs did not stop within shutdown.timeout ({}); exiting with code 1",
+                    Settings.formatDuration(timeout));
+        }
         return clean;
     }
 

@@ -65,6 +65,7 @@ final class ArchiverMetrics implements AutoCloseable {
 
     private final Map<String, Archiver> jobs = new ConcurrentHashMap<>();
     private final Map<String, JobListener> listeners = new ConcurrentHashMap<>();
+    private final Map<String, TopicWatch> topicWatches = new ConcurrentHashMap<>();
     private final List<AutoCloseable> closeables = new ArrayList<>();
     // Micrometer holds gauge state weakly: these keep it alive as long as the metrics are
     private final List<Object> gaugeState = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -216,6 +217,27 @@ final class ArchiverMetrics implements AutoCloseable {
                 0,
                 lagInterval.toMillis(),
                 TimeUnit.MILLISECONDS);
+        List<String> topics = archiver.config().topics();
+        if (!topics.isEmpty()) {
+            TopicWatch watch =
+                    new TopicWatch(
+                            job,
+                            topics,
+                            admin,
+                            String.valueOf(consumerProperties.get("bootstrap.servers")));
+            // at once, so that a missing topic is the first thing the user reads
+            watch.check();
+            topicWatches.put(job, watch);
+            Gauge.builder("archiver.topics.missing", watch, w -> w.missing().size())
+                    .tags(tags)
+                    .description("Configured topics that do not exist on the Kafka cluster")
+                    .register(registry);
+            poller.scheduleWithFixedDelay(
+                    watch::check,
+                    lagInterval.toMillis(),
+                    lagInterval.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        }
     }
 
     /** How long one lag measurement may wait for the records it reads: within the interval. */
@@ -299,13 +321,20 @@ final class ArchiverMetrics implements AutoCloseable {
     }
 
     /**
-     * Whether every job runs and none has seen its uploads fail without a success for {@code
-     * storageFailingAfter} ({@link #STORAGE_FAILING_AFTER} in the daemon).
+     * Whether every job runs, none has seen its uploads fail without a success for {@code
+     * storageFailingAfter} ({@link #STORAGE_FAILING_AFTER} in the daemon), and none has nothing to
+     * archive (every configured topic missing).
      */
     boolean ready() {
         return !jobs.isEmpty()
                 && jobs.values().stream().allMatch(Archiver::isRunning)
-                && jobs.keySet().stream().noneMatch(this::storageFailing);
+                && jobs.keySet().stream().noneMatch(this::storageFailing)
+                && topicWatches.values().stream().noneMatch(TopicWatch::nothingToArchive);
+    }
+
+    private boolean nothingToArchive(String job) {
+        TopicWatch w = topicWatches.get(job);
+        return w != null && w.nothingToArchive();
     }
 
     private boolean storageFailing(String job) {
@@ -314,8 +343,9 @@ final class ArchiverMetrics implements AutoCloseable {
     }
 
     /**
-     * Per job: UP, DOWN (stopped), FAILED, or STORAGE_FAILING (running, but every upload has failed
-     * for {@code storageFailingAfter}; it is retried until the store is back).
+     * Per job: UP, DOWN (stopped), FAILED, STORAGE_FAILING (running, but every upload has failed
+     * for {@code storageFailingAfter}; it is retried until the store is back), or NO_TOPIC (none of
+     * its configured topics exists on the cluster).
      */
     Map<String, String> jobStates() {
         Map<String, String> states = new java.util.TreeMap<>();
@@ -327,7 +357,11 @@ final class ArchiverMetrics implements AutoCloseable {
                                         ? "FAILED"
                                         : !a.isRunning()
                                                 ? "DOWN"
-                                                : storageFailing(name) ? "STORAGE_FAILING" : "UP"));
+                                                : storageFailing(name)
+                                                        ? "STORAGE_FAILING"
+                                                        : nothingToArchive(name)
+                                                                ? "NO_TOPIC"
+                                                                : "UP"));
         return states;
     }
 

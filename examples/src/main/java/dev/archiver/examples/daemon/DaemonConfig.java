@@ -41,7 +41,10 @@ import java.util.regex.Pattern;
  *       {@code metrics.jmx.enabled} (true), {@code metrics.lag-interval} (15s), {@code
  *       metrics.tags.NAME} (a tag on every meter), {@code shutdown.timeout} (30s: how long a stop
  *       may take; also each job's engine shutdown timeout), {@code secret-keys} (extra keys to
- *       redact);
+ *       redact), {@code logging.format} ({@code plain} or {@code json}; {@code --log-format} and
+ *       {@code ARCHIVER_LOG_FORMAT} win), {@code logging.level.LOGGER} (a level for a package or
+ *       class, or {@code root}: trace, debug, info, warn, error, off; {@code ARCHIVER_LOG_LEVEL}
+ *       wins);
  *   <li>one job: every other key is an {@link ArchiverConfig} setting ({@code topics}, {@code
  *       storage.uri}, {@code kafka.consumer.*}, ...); the job is named {@code default};
  *   <li>several jobs: {@code jobs.NAME.KEY}; top-level engine keys are shared defaults that every
@@ -59,7 +62,8 @@ final class DaemonConfig {
                     "metrics.jmx.enabled",
                     "metrics.lag-interval",
                     "shutdown.timeout",
-                    "secret-keys");
+                    "secret-keys",
+                    "logging.format");
     private static final Pattern JOB_NAME = Pattern.compile("[A-Za-z0-9_-]+");
     private static final List<String> SECRET_WORDS =
             List.of("password", "secret", "token", "credential", "jaas", "connection-string");
@@ -186,12 +190,17 @@ final class DaemonConfig {
     }
 
     private static boolean isDaemonKey(String k) {
-        return k.startsWith("metrics.") || k.equals("secret-keys") || k.startsWith("shutdown.");
+        return k.startsWith("metrics.")
+                || k.equals("secret-keys")
+                || k.startsWith("shutdown.")
+                || k.startsWith("logging.");
     }
 
     private void checkDaemonKeys() {
         for (String k : daemon.keys()) {
-            if (!DAEMON_KEYS.contains(k) && !k.startsWith("metrics.tags.")) {
+            if (!DAEMON_KEYS.contains(k)
+                    && !k.startsWith("metrics.tags.")
+                    && !k.startsWith("logging.level.")) {
                 throw new ConfigException(
                         "Unknown setting "
                                 + k
@@ -202,6 +211,18 @@ final class DaemonConfig {
         lagInterval();
         shutdownTimeout();
         daemon.getBoolean("metrics.jmx.enabled", true);
+        Logging.chooseFormat(null, null, logFormat());
+        Logging.chooseLevels(logLevels(), null);
+    }
+
+    /** {@code logging.format}, or null when not set. */
+    String logFormat() {
+        return daemon.getString("logging.format").orElse(null);
+    }
+
+    /** {@code logging.level.LOGGER} keys: logger name to level. */
+    Map<String, String> logLevels() {
+        return daemon.withPrefix("logging.level.").asMap();
     }
 
     private static List<Job> splitJobs(Map<String, String> values) {

@@ -117,7 +117,10 @@ final class KafkaAdmin implements AutoCloseable {
             throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
             throw new IllegalStateException(
-                    "Kafka did not answer within " + Duration.ofSeconds(TIMEOUT_SECONDS), e);
+                    "Kafka did not answer within "
+                            + dev.archiver.config.Settings.formatDuration(
+                                    Duration.ofSeconds(TIMEOUT_SECONDS)),
+                    e);
         }
     }
 

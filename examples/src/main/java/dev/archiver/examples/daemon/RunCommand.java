@@ -1,6 +1,9 @@
 package dev.archiver.examples.daemon;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,9 +35,27 @@ final class RunCommand implements Callable<Integer> {
             description = "A .properties or .yaml/.yml configuration file.")
     Path config;
 
+    @Option(
+            names = "--log-format",
+            paramLabel = "plain|json",
+            description =
+                    "Log lines as plain text (the default) or one JSON object per line; overrides"
+                            + " ARCHIVER_LOG_FORMAT and the file's logging.format.")
+    String logFormat;
+
     @Override
     public Integer call() throws Exception {
         DaemonConfig cfg = DaemonConfig.load(config, System::getenv);
+        Logging.format(
+                Logging.chooseFormat(
+                        logFormat, System.getenv(Logging.FORMAT_ENV), cfg.logFormat()));
+        Logging.levels(Logging.chooseLevels(cfg.logLevels(), System.getenv(Logging.LEVEL_ENV)));
+        log.info(
+                "Kafka Archiver {} on Java {} ({}); {}",
+                ArchiverCli.version(),
+                Runtime.version(),
+                System.getProperty("java.vendor"),
+                describeJobs(cfg));
         Signals signals = Signals.install();
         try (ArchiverDaemon daemon = new ArchiverDaemon(cfg)) {
             daemon.start();
@@ -51,5 +72,19 @@ final class RunCommand implements Callable<Integer> {
             }
             return daemon.stop() ? 0 : 1;
         }
+    }
+
+    /** Each job's topics and store, e.g. {@code job default: topics [a, b] -> s3://bucket/p}. */
+    static String describeJobs(DaemonConfig cfg) {
+        List<String> jobs = new ArrayList<>();
+        for (DaemonConfig.Job job : cfg.jobs()) {
+            Map<String, String> s = job.settings();
+            String topics =
+                    s.containsKey("topics.pattern")
+                            ? "topics matching " + s.get("topics.pattern")
+                            : "topics [" + s.getOrDefault("topics", "") + "]";
+            jobs.add("job " + job.name() + ": " + topics + " -> " + s.get("storage.uri"));
+        }
+        return jobs.size() + (jobs.size() == 1 ? " job: " : " jobs: ") + String.join("; ", jobs);
     }
 }

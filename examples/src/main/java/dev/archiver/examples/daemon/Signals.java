@@ -3,6 +3,8 @@ package dev.archiver.examples.daemon;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 
 /**
@@ -14,6 +16,8 @@ import sun.misc.Signal;
  * signal lets the command return 0 after a clean stop.
  */
 final class Signals {
+    private static final Logger log = LoggerFactory.getLogger(Signals.class);
+
     private final CountDownLatch stop = new CountDownLatch(1);
     private final AtomicInteger received = new AtomicInteger();
 
@@ -33,13 +37,10 @@ final class Signals {
 
     private void onSignal(String name) {
         if (received.incrementAndGet() > 1) {
-            System.err.println("Second SIG" + name + ": exiting now (uncommitted records replay)");
+            log.warn("Second SIG{}: exiting now (uncommitted records replay)", name);
             Runtime.getRuntime().halt(128 + (name.equals("INT") ? 2 : 15));
         }
-        System.err.println(
-                "SIG"
-                        + name
-                        + ": stopping (finishing uploads and commits; signal again to exit now)");
+        log.warn("SIG{}: stopping (finishing uploads and commits; signal again to exit now)", name);
         stop.countDown();
     }
 

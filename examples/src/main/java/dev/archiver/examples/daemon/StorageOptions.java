@@ -16,7 +16,7 @@ final class StorageOptions {
             paramLabel = "KEY=VALUE",
             description =
                     "A backend setting such as storage.s3.endpoint=http://localhost:9000 (repeatable);"
-                            + " ${ENV} and ${file:/path} are substituted.")
+                            + " $${ENV} and $${file:/path} are substituted.")
     Map<String, String> settings = new LinkedHashMap<>();
 
     /** Parses a URI; a plain path is taken as a local directory. */
