@@ -46,10 +46,15 @@ public final class RamfsMount implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException, InterruptedException {
-        String error = run(List.of("umount", dir.toString()));
-        if (error != null) {
-            run(List.of("umount", "-l", dir.toString()));
+    public void close() throws IOException {
+        try {
+            String error = run(List.of("umount", dir.toString()));
+            if (error != null) {
+                run(List.of("umount", "-l", dir.toString()));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("Interrupted while unmounting " + dir, e);
         }
         Files.deleteIfExists(dir);
     }
