@@ -46,7 +46,9 @@ import java.util.regex.PatternSyntaxException;
  * <table>
  *   <caption>settings</caption>
  *   <tr><td>{@code kafka.consumer.*}</td><td>passed to the KafkaConsumer; {@code bootstrap.servers} and {@code group.id} required;
- *       {@code enable.auto.commit} must not be true; defaults {@code auto.offset.reset=earliest}, {@code isolation.level=read_committed}</td></tr>
+ *       {@code enable.auto.commit} must not be true; defaults {@code auto.offset.reset=earliest}, {@code isolation.level=read_committed};
+ *       both group protocols work: with {@code group.protocol=consumer} (KIP-848) {@code session.timeout.ms}, {@code heartbeat.interval.ms}
+ *       and {@code partition.assignment.strategy} are rejected (they are broker-side group settings then)</td></tr>
  *   <tr><td>{@code topics} / {@code topics.pattern}</td><td>a comma list of topics, or a regex (exactly one of them)</td></tr>
  *   <tr><td>{@code storage.uri}</td><td>the archive root, e.g. {@code s3://bucket/prefix} (required); {@code storage.NAME.*} go to the backend</td></tr>
  *   <tr><td>{@code storage.fencing}</td><td>{@code required} (default): refuse to start when the store cannot fence a consumer that lost
@@ -753,6 +755,7 @@ public final class ArchiverConfig {
                                     + " is not allowed: the archiver reads raw bytes");
                 }
             }
+            checkConsumerProtocol(props);
             props.put("enable.auto.commit", "false");
             props.putIfAbsent("auto.offset.reset", "earliest");
             props.putIfAbsent("isolation.level", "read_committed");
@@ -851,6 +854,38 @@ public final class ArchiverConfig {
                 throw e;
             }
             return new ArchiverConfig(this, props, store, owns, gap);
+        }
+
+        /**
+         * Under KIP-848's consumer protocol the session timeout and heartbeat interval are group
+         * settings on the broker and the assignor runs there; the client refuses these keys, and
+         * only when the consumer is created, long after the configuration was accepted.
+         */
+        private static void checkConsumerProtocol(Map<String, Object> props) {
+            Object protocol = props.get("group.protocol");
+            if (protocol == null || !protocol.toString().trim().equalsIgnoreCase("consumer")) {
+                return;
+            }
+            for (String key :
+                    List.of(
+                            "session.timeout.ms",
+                            "heartbeat.interval.ms",
+                            "partition.assignment.strategy")) {
+                if (props.containsKey(key)) {
+                    throw new ConfigException(
+                            "Setting kafka.consumer."
+                                    + key
+                                    + " is not allowed with kafka.consumer.group.protocol=consumer"
+                                    + " (KIP-848): "
+                                    + (key.equals("partition.assignment.strategy")
+                                            ? "the broker assigns partitions (choose its assignor"
+                                                    + " with kafka.consumer.group.remote.assignor)"
+                                            : "it is a group setting on the broker (group.consumer."
+                                                    + key
+                                                    + ")")
+                                    + "; remove it, or use group.protocol=classic");
+                }
+            }
         }
 
         /**
