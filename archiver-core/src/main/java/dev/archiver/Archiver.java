@@ -78,6 +78,16 @@ public final class Archiver implements AutoCloseable {
                 config.stagingDir()
                         .resolve(safe(config.groupId()))
                         .resolve(UUID.randomUUID().toString());
+        config.fencingGap()
+                .ifPresent(
+                        gap ->
+                                log.warn(
+                                        "Running UNFENCED (storage.fencing=unsafe-ownership-checks-only):"
+                                                + " uploads to {} cannot be fenced: {}. A consumer that lost"
+                                                + " its partitions can overwrite objects the new owner has"
+                                                + " committed; exactly-once is not guaranteed across rebalances.",
+                                        config.storageRoot(),
+                                        gap));
     }
 
     /** An engine for a validated configuration; nothing starts until {@link #start()}. */

@@ -30,6 +30,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -45,9 +46,15 @@ import java.util.regex.PatternSyntaxException;
  * <table>
  *   <caption>settings</caption>
  *   <tr><td>{@code kafka.consumer.*}</td><td>passed to the KafkaConsumer; {@code bootstrap.servers} and {@code group.id} required;
- *       {@code enable.auto.commit} must not be true; defaults {@code auto.offset.reset=earliest}, {@code isolation.level=read_committed}</td></tr>
+ *       {@code enable.auto.commit} must not be true; defaults {@code auto.offset.reset=earliest}, {@code isolation.level=read_committed};
+ *       both group protocols work: with {@code group.protocol=consumer} (KIP-848) {@code session.timeout.ms}, {@code heartbeat.interval.ms}
+ *       and {@code partition.assignment.strategy} are rejected (they are broker-side group settings then)</td></tr>
  *   <tr><td>{@code topics} / {@code topics.pattern}</td><td>a comma list of topics, or a regex (exactly one of them)</td></tr>
  *   <tr><td>{@code storage.uri}</td><td>the archive root, e.g. {@code s3://bucket/prefix} (required); {@code storage.NAME.*} go to the backend</td></tr>
+ *   <tr><td>{@code storage.fencing}</td><td>{@code required} (default): refuse to start when the store cannot fence a consumer that lost
+ *       its partitions (no conditional writes, e.g. {@code storage.s3.conditional-writes=false}, or no object metadata, e.g. {@code file://}
+ *       on a file system without {@code user.*} extended attributes); {@code unsafe-ownership-checks-only}: start anyway, with a warning,
+ *       and accept that a zombie's late upload can overwrite committed objects</td></tr>
  *   <tr><td>{@code format}</td><td>{@code jsonl} (default), {@code avro}, {@code text}, or a plug-in; {@code format.NAME.*}</td></tr>
  *   <tr><td>{@code codec}</td><td>{@code none} (default), {@code gzip}, {@code zstd}, {@code snappy}, {@code lz4}; {@code codec.NAME.*}</td></tr>
  *   <tr><td>{@code codec.gzip.level}</td><td>0 to 9, default 6 (the JDK deflater's default); 1 is several times faster and compresses a little less</td></tr>
@@ -59,7 +66,8 @@ import java.util.regex.PatternSyntaxException;
  *       {@code upload.max-file-age}, {@code upload.interval})</td></tr>
  *   <tr><td>{@code upload.threads}</td><td>upload executor threads (default 4)</td></tr>
  *   <tr><td>{@code upload.retry.initial-backoff} / {@code upload.retry.max-backoff}</td><td>1s / 30s</td></tr>
- *   <tr><td>{@code key.template}</td><td>default {@value #DEFAULT_KEY_TEMPLATE}; must contain {@code {kafka_partition}} and {@code {first_offset}}</td></tr>
+ *   <tr><td>{@code key.template}</td><td>default {@value #DEFAULT_KEY_TEMPLATE}; must contain {@code {kafka_partition}} and {@code {first_offset}},
+ *       and {@code {topic}} when {@code topics} lists several topics or {@code topics.pattern} is used</td></tr>
  *   <tr><td>{@code key.generation}</td><td>the {@code {generation}} token, default 1 (Secor's naming)</td></tr>
  *   <tr><td>{@code staging.dir}</td><td>local staging directory, default {@code java.io.tmpdir/kafka-archiver}</td></tr>
  *   <tr><td>{@code staging.max-open-files} / {@code staging.max-bytes}</td><td>1000 / 1GB: reaching either seals the oldest batch</td></tr>
@@ -86,6 +94,7 @@ public final class ArchiverConfig {
                     "topics",
                     "topics.pattern",
                     "storage.uri",
+                    "storage.fencing",
                     "format",
                     "codec",
                     "parser",
@@ -118,6 +127,8 @@ public final class ArchiverConfig {
     private final StorageLocation storageRoot;
     private final ObjectStorage storage;
     private final boolean ownsStorage;
+    private final Fencing fencing;
+    private final Optional<String> fencingGap;
     private final RecordParser parser;
     private final List<RecordTransformer> transformers;
     private final Partitioner partitioner;
@@ -146,7 +157,8 @@ public final class ArchiverConfig {
             Builder b,
             Map<String, Object> consumerProperties,
             ObjectStorage storage,
-            boolean ownsStorage) {
+            boolean ownsStorage,
+            Optional<String> fencingGap) {
         this.consumerProperties = Map.copyOf(consumerProperties);
         this.groupId = (String) consumerProperties.get("group.id");
         this.topics = List.copyOf(b.topics);
@@ -154,6 +166,8 @@ public final class ArchiverConfig {
         this.storageRoot = b.storageRoot;
         this.storage = storage;
         this.ownsStorage = ownsStorage;
+        this.fencing = b.fencing;
+        this.fencingGap = fencingGap;
         this.parser = b.parser;
         this.transformers = List.copyOf(b.transformers);
         this.partitioner = b.partitioner;
@@ -220,6 +234,19 @@ public final class ArchiverConfig {
     /** Whether the engine created the storage (and so closes it). */
     public boolean ownsStorage() {
         return ownsStorage;
+    }
+
+    /** Whether the engine may run without fencing ({@code storage.fencing}). */
+    public Fencing fencing() {
+        return fencing;
+    }
+
+    /**
+     * Why the store cannot fence uploads under {@link #storageRoot()} ({@link
+     * ObjectStorage#fencingGap}); present only with {@link Fencing#UNSAFE_OWNERSHIP_CHECKS_ONLY}.
+     */
+    public Optional<String> fencingGap() {
+        return fencingGap;
     }
 
     public RecordParser parser() {
@@ -322,6 +349,10 @@ public final class ArchiverConfig {
         private StorageLocation storageRoot;
         private ObjectStorage storage;
         private Settings storageSettings = Settings.empty();
+        private Fencing fencing = Fencing.REQUIRED;
+        private String fencingKey = "storage.fencing";
+        private String keyTemplateKey = "key.template";
+        private String topicsKey = "topics";
         private RecordParser parser;
         private List<RecordTransformer> transformers = new ArrayList<>();
         private Partitioner partitioner;
@@ -373,6 +404,8 @@ public final class ArchiverConfig {
             }
             storageRoot = location(s.requireString("storage.uri"), s.fullKey("storage.uri"));
             storageSettings = s;
+            fencingKey = s.fullKey("storage.fencing");
+            fencing = s.getEnum("storage.fencing", Fencing.class, fencing);
             format = plugin(FileFormatProvider.class, s, "format", "format.", "jsonl");
             codec = plugin(CodecProvider.class, s, "codec", "codec.", "none");
             parser = plugin(RecordParserProvider.class, s, "parser", "parser.", "kafka-timestamp");
@@ -402,6 +435,8 @@ public final class ArchiverConfig {
             // Trackers are created per consumer thread, after this check; they validate their own
             // keys then, so the unknown-key check here must not reject them.
             trackerSettings.asMap();
+            keyTemplateKey = s.fullKey("key.template");
+            topicsKey = s.fullKey(hasTopics ? "topics" : "topics.pattern");
             keyTemplate =
                     KeyTemplate.parse(
                             s.fullKey("key.template"),
@@ -496,12 +531,14 @@ public final class ArchiverConfig {
         public Builder topics(String... topics) {
             this.topics = List.of(topics);
             this.topicPattern = null;
+            this.topicsKey = "topics";
             return this;
         }
 
         public Builder topicPattern(Pattern pattern) {
             this.topicPattern = requireNonNull(pattern, "pattern is null");
             this.topics = List.of();
+            this.topicsKey = "topics.pattern";
             return this;
         }
 
@@ -521,6 +558,15 @@ public final class ArchiverConfig {
         public Builder storage(ObjectStorage storage, StorageLocation root) {
             this.storage = requireNonNull(storage, "storage is null");
             this.storageRoot = requireNonNull(root, "root is null");
+            return this;
+        }
+
+        /**
+         * Whether the engine may start on a store that cannot fence uploads (default {@link
+         * Fencing#REQUIRED}).
+         */
+        public Builder fencing(Fencing fencing) {
+            this.fencing = requireNonNull(fencing, "fencing is null");
             return this;
         }
 
@@ -604,6 +650,7 @@ public final class ArchiverConfig {
         public Builder keyTemplate(String template) {
             this.keyTemplate =
                     KeyTemplate.parse("key.template", template, keyTemplate.generation());
+            this.keyTemplateKey = "key.template";
             return this;
         }
 
@@ -708,6 +755,7 @@ public final class ArchiverConfig {
                                     + " is not allowed: the archiver reads raw bytes");
                 }
             }
+            checkConsumerProtocol(props);
             props.put("enable.auto.commit", "false");
             props.putIfAbsent("auto.offset.reset", "earliest");
             props.putIfAbsent("isolation.level", "read_committed");
@@ -717,6 +765,7 @@ public final class ArchiverConfig {
             if (storageRoot == null) {
                 throw new ConfigException("Missing required setting storage.uri");
             }
+            checkKeysAreUniqueAcrossTopics();
             if (format == null) {
                 format =
                         Plugins.find(FileFormatProvider.class, "jsonl", "format", classLoader)
@@ -801,7 +850,119 @@ public final class ArchiverConfig {
                                             unknown.iterator().next(), KNOWN_KEYS));
                 }
             }
-            return new ArchiverConfig(this, props, store, owns);
+            Optional<String> gap;
+            try {
+                gap = checkFencing(store);
+            } catch (ConfigException e) {
+                if (owns) {
+                    closeQuietly(store);
+                }
+                throw e;
+            }
+            return new ArchiverConfig(this, props, store, owns, gap);
+        }
+
+        /**
+         * Under KIP-848's consumer protocol the session timeout and heartbeat interval are group
+         * settings on the broker and the assignor runs there; the client refuses these keys, and
+         * only when the consumer is created, long after the configuration was accepted.
+         */
+        private static void checkConsumerProtocol(Map<String, Object> props) {
+            Object protocol = props.get("group.protocol");
+            if (protocol == null || !protocol.toString().trim().equalsIgnoreCase("consumer")) {
+                return;
+            }
+            for (String key :
+                    List.of(
+                            "session.timeout.ms",
+                            "heartbeat.interval.ms",
+                            "partition.assignment.strategy")) {
+                if (props.containsKey(key)) {
+                    throw new ConfigException(
+                            "Setting kafka.consumer."
+                                    + key
+                                    + " is not allowed with kafka.consumer.group.protocol=consumer"
+                                    + " (KIP-848): "
+                                    + (key.equals("partition.assignment.strategy")
+                                            ? "the broker assigns partitions (choose its assignor"
+                                                    + " with kafka.consumer.group.remote.assignor)"
+                                            : "it is a group setting on the broker (group.consumer."
+                                                    + key
+                                                    + ")")
+                                    + "; remove it, or use group.protocol=classic");
+                }
+            }
+        }
+
+        /**
+         * Without {@code {topic}} in the template, two topics' files of the same Kafka partition,
+         * output partition and first offset get the same key, and one overwrites the other.
+         */
+        private void checkKeysAreUniqueAcrossTopics() {
+            if (keyTemplate.containsTopic() || (topicPattern == null && topics.size() <= 1)) {
+                return;
+            }
+            throw new ConfigException(
+                    "Invalid value '"
+                            + keyTemplate
+                            + "' for "
+                            + keyTemplateKey
+                            + ": the template has no {topic}, but "
+                            + (topicPattern != null
+                                    ? topicsKey
+                                            + " '"
+                                            + topicPattern.pattern()
+                                            + "' can match several topics"
+                                    : topicsKey
+                                            + " lists several topics ("
+                                            + String.join(", ", topics)
+                                            + ")")
+                            + ", so objects of one topic would overwrite another topic's objects"
+                            + " with the same Kafka partition and first offset. Add {topic} to "
+                            + keyTemplateKey
+                            + " (as the default "
+                            + DEFAULT_KEY_TEMPLATE
+                            + " does), or run one job per topic with its own storage.uri");
+        }
+
+        private Optional<String> checkFencing(ObjectStorage store) {
+            Optional<String> gap;
+            try {
+                gap = store.fencingGap(storageRoot);
+            } catch (java.io.IOException | RuntimeException e) {
+                throw new ConfigException(
+                        "Cannot check whether uploads to "
+                                + storageRoot
+                                + " can be fenced (DESIGN.md, invariant 5): "
+                                + e.getMessage(),
+                        e);
+            }
+            if (gap.isEmpty()) {
+                return gap;
+            }
+            if (fencing == Fencing.UNSAFE_OWNERSHIP_CHECKS_ONLY) {
+                return gap;
+            }
+            throw new ConfigException(
+                    "Uploads to "
+                            + storageRoot
+                            + " cannot be fenced: "
+                            + gap.get()
+                            + ". A consumer that lost its partitions (a zombie after a rebalance,"
+                            + " a long pause or a network split) could then overwrite objects that"
+                            + " the partition's new owner has already committed, so records could be"
+                            + " lost or archived twice. Fix the store, or accept that risk with "
+                            + fencingKey
+                            + "=unsafe-ownership-checks-only (accepted values: required,"
+                            + " unsafe-ownership-checks-only)");
+        }
+
+        private static void closeQuietly(ObjectStorage store) {
+            try {
+                store.close();
+            } catch (java.io.IOException ignored) {
+                // the configuration is rejected anyway
+            }
         }
 
         private static void positive(String key, long value) {

@@ -13,7 +13,8 @@ import java.util.zip.GZIPOutputStream;
 
 /**
  * gzip (RFC 1952) with the JDK's deflater. Extension {@code .gz}. The level trades speed for size:
- * 1 is several times faster than the default 6 and compresses event JSON a little less.
+ * 1 is several times faster than the default 6 and compresses event JSON a little less. The
+ * header's MTIME holds random bytes, so that no two files are byte-identical (see {@link Nonces}).
  */
 public final class GzipCodec implements Codec {
     /** The level used when none is configured: 6, the deflater's default. */
@@ -61,7 +62,7 @@ public final class GzipCodec implements Codec {
         requireNonNull(out, "out is null");
         // the outer buffer spares the deflater a JNI call per small write
         GZIPOutputStream gzip =
-                new GZIPOutputStream(out, StandardCodecs.WRITE_BUFFER_SIZE) {
+                new GZIPOutputStream(new Nonces.GzipMtime(out), StandardCodecs.WRITE_BUFFER_SIZE) {
                     {
                         // before the first byte: the header does not depend on the level
                         def.setLevel(level);

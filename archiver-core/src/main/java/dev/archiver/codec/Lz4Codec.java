@@ -11,8 +11,9 @@ import net.jpountz.lz4.LZ4FrameInputStream;
 import net.jpountz.lz4.LZ4FrameOutputStream;
 
 /**
- * LZ4 in the standard frame format (readable by the {@code lz4} command line tool). Extension
- * {@code .lz4}.
+ * LZ4 in the standard frame format (readable by the {@code lz4} command line tool), after a
+ * skippable frame of random bytes so that no two files are byte-identical (see {@link Nonces}).
+ * Extension {@code .lz4}.
  */
 public final class Lz4Codec implements Codec {
 
@@ -29,6 +30,7 @@ public final class Lz4Codec implements Codec {
     @Override
     public OutputStream compress(OutputStream out) throws IOException {
         requireNonNull(out, "out is null");
+        out.write(Nonces.skippableFrame());
         // 64 KB blocks instead of the library's 4 MB default: many files are open at once
         return new BufferedOutputStream(
                 new LZ4FrameOutputStream(out, LZ4FrameOutputStream.BLOCKSIZE.SIZE_64KB),

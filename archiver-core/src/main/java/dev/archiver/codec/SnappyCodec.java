@@ -12,7 +12,8 @@ import org.xerial.snappy.SnappyFramedOutputStream;
 
 /**
  * Snappy in the framing format (snappy-java's {@code SnappyFramed*Stream}, with CRC checks on
- * read). Extension {@code .snappy}.
+ * read), with a skippable chunk of random bytes after the stream identifier so that no two files
+ * are byte-identical (see {@link Nonces}). Extension {@code .snappy}.
  */
 public final class SnappyCodec implements Codec {
 
@@ -30,7 +31,10 @@ public final class SnappyCodec implements Codec {
     public OutputStream compress(OutputStream out) throws IOException {
         requireNonNull(out, "out is null");
         return new BufferedOutputStream(
-                new SnappyFramedOutputStream(out), StandardCodecs.WRITE_BUFFER_SIZE);
+                new SnappyFramedOutputStream(
+                        // after the stream identifier chunk, which must come first
+                        new Nonces.InsertAfter(out, 10, Nonces.snappySkippableChunk())),
+                StandardCodecs.WRITE_BUFFER_SIZE);
     }
 
     @Override

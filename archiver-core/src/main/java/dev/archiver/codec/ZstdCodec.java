@@ -12,7 +12,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 
-/** Zstandard (zstd-jni), one frame per file. Extension {@code .zst}. */
+/**
+ * Zstandard (zstd-jni), one frame per file after a skippable frame of random bytes, so that no two
+ * files are byte-identical (see {@link Nonces}). Extension {@code .zst}.
+ */
 public final class ZstdCodec implements Codec {
     /** The level used when none is configured. */
     public static final int DEFAULT_LEVEL = 3;
@@ -57,6 +60,7 @@ public final class ZstdCodec implements Codec {
     @Override
     public OutputStream compress(OutputStream out) throws IOException {
         requireNonNull(out, "out is null");
+        out.write(Nonces.skippableFrame());
         ZstdOutputStreamNoFinalizer zstd =
                 new ZstdOutputStreamNoFinalizer(out, RecyclingBufferPool.INSTANCE);
         zstd.setLevel(level);

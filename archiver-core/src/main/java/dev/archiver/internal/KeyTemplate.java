@@ -115,6 +115,11 @@ public final class KeyTemplate {
         return new KeyTemplate(template, List.copyOf(parts), generation);
     }
 
+    /** Whether keys contain the topic, so that several topics' keys cannot collide. */
+    public boolean containsTopic() {
+        return parts.contains(Token.TOPIC);
+    }
+
     public int generation() {
         return generation;
     }

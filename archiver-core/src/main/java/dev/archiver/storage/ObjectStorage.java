@@ -92,6 +92,29 @@ public interface ObjectStorage extends Closeable {
         return false;
     }
 
+    /**
+     * Why uploads under {@code root} cannot be fenced against a consumer that lost its partitions
+     * (DESIGN.md, invariant 5), or empty when they can. Fencing needs both conditional writes
+     * ({@link #supportsConditionalWrites()}) and user metadata that {@link #stat} returns (the
+     * owner epoch of an existing object tells a leftover from a newer owner's object). The engine
+     * refuses to start when this is not empty, unless the user opts in with {@code
+     * storage.fencing=unsafe-ownership-checks-only}.
+     *
+     * <p>The reason is a sentence for that startup error: it names the setting or the environment
+     * at fault. An implementation may probe the store under {@code root} (for example write and
+     * delete a hidden temporary object); the default answers from {@link
+     * #supportsConditionalWrites()}.
+     *
+     * @param root the archive root the engine will write under
+     * @throws IOException when the probe itself fails
+     * @since 0.2
+     */
+    default Optional<String> fencingGap(StorageLocation root) throws IOException {
+        return supportsConditionalWrites()
+                ? Optional.empty()
+                : Optional.of("the store does not enforce conditional writes");
+    }
+
     /** Releases the client. Idempotent. */
     @Override
     void close() throws IOException;

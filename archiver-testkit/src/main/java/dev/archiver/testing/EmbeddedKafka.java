@@ -54,6 +54,16 @@ public final class EmbeddedKafka implements BeforeAllCallback, ParameterResolver
                             .setConfigProp("transaction.state.log.min.isr", "1")
                             .setConfigProp("group.initial.rebalance.delay.ms", "0")
                             .setConfigProp("group.min.session.timeout.ms", "1000")
+                            // both group protocols (the consumer protocol of KIP-848 is on by
+                            // default since Kafka 4.0; named so that a change of default shows),
+                            // with the consumer protocol's session and heartbeat as short as the
+                            // classic suites set them on the client (6 s, 500 ms)
+                            .setConfigProp(
+                                    "group.coordinator.rebalance.protocols", "classic,consumer")
+                            .setConfigProp("group.consumer.min.session.timeout.ms", "1000")
+                            .setConfigProp("group.consumer.session.timeout.ms", "6000")
+                            .setConfigProp("group.consumer.min.heartbeat.interval.ms", "500")
+                            .setConfigProp("group.consumer.heartbeat.interval.ms", "500")
                             // test records carry timestamps weeks in the past (TestData): with
                             // the default 7-day retention the broker deletes them mid-test
                             .setConfigProp("log.retention.ms", "-1")

@@ -115,6 +115,27 @@ class BadConfigTest {
         recordFigures("bad config: wrong S3 secret key (`BadConfigTest`)", o);
     }
 
+    /** Issue 14, hole 3: a store that cannot fence uploads is refused, naming risk and opt-in. */
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void unfencedStoreIsOneLineNamingTheRiskAndTheOptIn() throws Exception {
+        String bucket = S3ProxyServer.get().createBucket("unfenced");
+        Outcome o =
+                run(
+                        kafkaSection(EmbeddedKafka.shared().bootstrapServers())
+                                + s3(bucket, S3ProxyServer.SECRET_KEY)
+                                + "storage.s3.conditional-writes=false\n");
+        assertOneError(
+                o,
+                2,
+                "s3://" + bucket + "/archive cannot be fenced",
+                "storage.s3.conditional-writes=false",
+                "overwrite objects",
+                "storage.fencing=unsafe-ownership-checks-only");
+        assertNoSecret(o, S3ProxyServer.SECRET_KEY);
+        recordFigures("bad config: store without fencing (`BadConfigTest`)", o);
+    }
+
     @Test
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
     void wrongAzureAccountKeyIsOneLineWithoutTheKey() throws Exception {

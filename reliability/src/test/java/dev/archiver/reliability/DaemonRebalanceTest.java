@@ -18,10 +18,11 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Three daemon processes in one consumer group archive one topic while records keep arriving;
@@ -29,7 +30,10 @@ import org.junit.jupiter.api.io.TempDir;
  * ({@code -Dreliability.seed}, printed; {@code -Dreliability.events} sets how many). Every event
  * forces a rebalance, with partitions moving between live members, members that left cleanly and
  * members that vanished mid-batch. At the end every member catches up, stops with SIGTERM, and the
- * verifier proves against Kafka that every record is archived exactly once.
+ * verifier proves against Kafka that every record is archived exactly once. Under both group
+ * protocols: the classic one and KIP-848's consumer protocol ({@code group.protocol=consumer};
+ * session timeout and heartbeat interval are then the broker's group settings, 6 s and 500 ms in
+ * the embedded broker, and the client must not set them).
  */
 @ExtendWith(EmbeddedKafka.class)
 class DaemonRebalanceTest {
@@ -105,12 +109,21 @@ class DaemonRebalanceTest {
         }
     }
 
-    @Test
+    @ParameterizedTest(name = "group.protocol={0}")
+    @ValueSource(strings = {"classic", "consumer"})
     @Timeout(value = 8, unit = TimeUnit.MINUTES)
-    void membersAddedKilledStoppedAndRestartedAtRandomKeepExactlyOnce() throws Exception {
+    void membersAddedKilledStoppedAndRestartedAtRandomKeepExactlyOnce(String protocol)
+            throws Exception {
         long seed = ExactlyOnce.seed();
         int events = Integer.getInteger("reliability.events", 24);
-        String context = "seed " + seed + " (replay: -Dreliability.seed=" + seed + ")";
+        String context =
+                "group.protocol="
+                        + protocol
+                        + ", seed "
+                        + seed
+                        + " (replay: -Dreliability.seed="
+                        + seed
+                        + ")";
         System.out.println("[DaemonRebalanceTest] " + context + ", events " + events);
         Random random = new Random(seed);
         long started = System.nanoTime();
@@ -139,8 +152,8 @@ class DaemonRebalanceTest {
                     kafka.consumer:
                       bootstrap.servers: %s
                       group.id: %s
-                      session.timeout.ms: 3000
-                      heartbeat.interval.ms: 500
+                      group.protocol: %s
+                    %s
                     topics: %s
                     storage.uri: %s
                     staging.dir: %s
@@ -157,6 +170,11 @@ class DaemonRebalanceTest {
                                     port,
                                     kafka.bootstrapServers(),
                                     group,
+                                    protocol,
+                                    protocol.equals("classic")
+                                            ? "  session.timeout.ms: 3000\n"
+                                                    + "  heartbeat.interval.ms: 500"
+                                            : "",
                                     topic,
                                     uri,
                                     dir.resolve("staging-" + i)));
@@ -255,7 +273,7 @@ class DaemonRebalanceTest {
                 .as("%s: rebalances seen in the members' metrics", context)
                 .isGreaterThanOrEqualTo(MEMBERS);
         long seconds = Duration.ofNanos(System.nanoTime() - started).toSeconds();
-        Figures.of("three daemons rebalancing (file)")
+        Figures.of("three daemons rebalancing (file, group.protocol=" + protocol + ")")
                 .put("seed", seed)
                 .put("events", counts)
                 .put("daemon runs", all.size())

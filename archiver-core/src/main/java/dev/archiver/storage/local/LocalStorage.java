@@ -32,23 +32,40 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code file:///abs/path} store. A new object is written to a hidden temporary file next to the
  * target, forced to disk, then published by an atomic rename (replace) or a hard link
- * (create-only), so readers never see a partial file. Metadata is kept in {@code user.*} extended
- * attributes where the file system supports them.
+ * (create-only), so readers never see a partial file; with {@code fsync} the directories whose
+ * entries changed are forced too, so that a published object survives a power loss. Metadata is
+ * kept in {@code user.*} extended attributes; {@link #fencingGap} probes whether the file system
+ * stores them.
  */
 final class LocalStorage implements ObjectStorage {
     static final String TEMP_MARKER = ".archiver-tmp-";
     private static final String XATTR_PREFIX = "archiver.";
+    private static final Logger log = LoggerFactory.getLogger(LocalStorage.class);
+
+    /** Forces a directory's entries to disk. */
+    interface DirectorySync {
+        void force(Path dir) throws IOException;
+    }
 
     private final boolean fsync;
+    private final DirectorySync directorySync;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicBoolean directorySyncRefusalLogged = new AtomicBoolean();
     private final Object conditionalLock = new Object();
 
     LocalStorage(boolean fsync) {
+        this(fsync, LocalStorage::forceDirectory);
+    }
+
+    LocalStorage(boolean fsync, DirectorySync directorySync) {
         this.fsync = fsync;
+        this.directorySync = requireNonNull(directorySync, "directorySync is null");
     }
 
     @Override
@@ -57,6 +74,7 @@ final class LocalStorage implements ObjectStorage {
         Path path = toPath(target);
         Path temp = null;
         try {
+            Path existing = nearestExisting(path.getParent());
             Files.createDirectories(path.getParent());
             temp = path.resolveSibling("." + path.getFileName() + TEMP_MARKER + UUID.randomUUID());
             Files.copy(localFile, temp);
@@ -67,6 +85,16 @@ final class LocalStorage implements ObjectStorage {
             }
             writeMetadata(temp, options.metadata());
             publish(temp, path, target, options.precondition());
+            if (fsync) {
+                // the rename or link, and every directory created for it, is durable only once
+                // the directories holding the new entries are forced
+                for (Path dir = path.getParent(); dir != null; dir = dir.getParent()) {
+                    forceTolerantly(dir);
+                    if (dir.equals(existing)) {
+                        break;
+                    }
+                }
+            }
         } catch (PreconditionFailedException e) {
             throw e;
         } catch (NoSuchFileException e) {
@@ -120,6 +148,91 @@ final class LocalStorage implements ObjectStorage {
                             StandardCopyOption.REPLACE_EXISTING);
                 }
             }
+        }
+    }
+
+    private void forceTolerantly(Path dir) throws IOException {
+        try {
+            directorySync.force(dir);
+        } catch (IOException | UnsupportedOperationException e) {
+            if (!refusesDirectorySync(e)) {
+                throw e;
+            }
+            // some file systems (and platforms) cannot open or force a directory: the rename is
+            // then as durable as the file system makes it by itself
+            if (directorySyncRefusalLogged.compareAndSet(false, true)) {
+                log.warn(
+                        "The file system refuses to force directory {} to disk ({}); published"
+                                + " objects may vanish after a power loss",
+                        dir,
+                        e.toString());
+            }
+        }
+    }
+
+    private static boolean refusesDirectorySync(Exception e) {
+        if (e instanceof UnsupportedOperationException || e instanceof AccessDeniedException) {
+            return true;
+        }
+        String message = String.valueOf(e.getMessage());
+        return message.contains("Invalid argument") || message.contains("not supported");
+    }
+
+    private static void forceDirectory(Path dir) throws IOException {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        }
+    }
+
+    private static Path nearestExisting(Path dir) {
+        Path p = dir;
+        while (p != null && !Files.isDirectory(p)) {
+            p = p.getParent();
+        }
+        return p;
+    }
+
+    /**
+     * Writes, reads back and deletes a hidden file with a {@code user.*} extended attribute under
+     * {@code root}: without them (NFS without xattr support, older tmpfs, vfat) the owner epoch of
+     * an existing object cannot be read, so a leftover cannot be told from a newer owner's object.
+     */
+    @Override
+    public Optional<String> fencingGap(StorageLocation root) throws IOException {
+        Path dir = toPath(root);
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new StorageException("Failed creating " + root + ": " + e, false, e);
+        }
+        Path probe = dir.resolve(".xattr-probe" + TEMP_MARKER + UUID.randomUUID());
+        try {
+            Files.createFile(probe);
+            UserDefinedFileAttributeView view =
+                    Files.getFileAttributeView(probe, UserDefinedFileAttributeView.class);
+            String value = "probe";
+            if (view != null) {
+                try {
+                    view.write(XATTR_PREFIX + "probe", StandardCharsets.US_ASCII.encode(value));
+                    if (readMetadata(probe).getOrDefault("probe", "").equals(value)) {
+                        return Optional.empty();
+                    }
+                } catch (IOException | UnsupportedOperationException e) {
+                    // no user xattrs here
+                }
+            }
+            return Optional.of(
+                    "the file system of "
+                            + dir
+                            + " ("
+                            + Files.getFileStore(dir).type()
+                            + ") does not store user.* extended attributes, so the owner of an"
+                            + " existing object cannot be read back; use a file system with user"
+                            + " extended attributes (ext4, xfs, btrfs, tmpfs on Linux 6.6 or later)");
+        } catch (IOException e) {
+            throw new StorageException("Failed probing " + root + ": " + e, false, e);
+        } finally {
+            Files.deleteIfExists(probe);
         }
     }
 

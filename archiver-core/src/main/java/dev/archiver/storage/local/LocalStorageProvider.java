@@ -8,7 +8,9 @@ import java.util.Set;
 /**
  * The {@code file://} store: objects are files under an absolute path. Settings under {@code
  * storage.file.}: {@code fsync} (default {@code true}) forces each object to disk before it is
- * published.
+ * published, and the directories holding its new entry after. Object metadata lives in {@code
+ * user.*} extended attributes; on a file system without them the engine refuses to start (see
+ * {@link dev.archiver.storage.ObjectStorage#fencingGap}).
  *
  * @since 0.1
  */

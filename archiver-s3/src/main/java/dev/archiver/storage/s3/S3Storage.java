@@ -545,6 +545,15 @@ final class S3Storage implements ObjectStorage {
     }
 
     @Override
+    public Optional<String> fencingGap(StorageLocation root) {
+        return config.conditionalWrites()
+                ? Optional.empty()
+                : Optional.of(
+                        "storage.s3.conditional-writes=false makes every upload a plain PUT,"
+                                + " without If-None-Match or If-Match");
+    }
+
+    @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
