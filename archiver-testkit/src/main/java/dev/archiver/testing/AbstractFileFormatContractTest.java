@@ -47,7 +47,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * is valid; that {@code close()} is idempotent and closes the stream; that writers buffer instead
  * of flushing per record; that truncation is reported as an {@link IOException}; and, for lossless
  * formats, the edge cases of Kafka records: null vs empty key and value, tombstones, binary keys,
- * values and header values, null header values, unicode topics and header keys, and a 1 MB value.
+ * values and header values, null header values, unicode topics and header keys, a 1 MB value, and
+ * payloads that are JSON or almost JSON ({@link #jsonLikePayloads()}), which must come back byte
+ * for byte whatever a format does with JSON.
  *
  * <p>Override {@link #detectsTruncation()} (with a comment saying why) for a format that cannot
  * tell a truncated file from a shorter one.
@@ -167,6 +169,95 @@ public abstract class AbstractFileFormatContractTest {
         }
     }
 
+    @Test
+    public void losslessFormatKeepsJsonLikePayloadsByteForByte() throws IOException {
+        assumeThat(format().lossless()).as("format is lossless").isTrue();
+        List<byte[]> payloads = jsonLikePayloads();
+        List<ArchiveRecord> records = new ArrayList<>();
+        for (int i = 0; i < payloads.size(); i++) {
+            byte[] p = payloads.get(i);
+            records.add(record("t", 0, i, p, p, List.of(new RecordHeader("h", p))));
+        }
+        for (Codec codec : List.of(StandardCodecs.NONE, StandardCodecs.GZIP)) {
+            List<ArchiveRecord> read = read(write(records, codec), codec);
+            assertThat(read).as("under %s", codec).hasSameSizeAs(records);
+            for (int i = 0; i < records.size(); i++) {
+                assertThat(read.get(i))
+                        .as("record %d under %s: %s", i, codec, excerpt(payloads.get(i)))
+                        .isEqualTo(records.get(i));
+            }
+        }
+    }
+
+    /**
+     * Payloads that are JSON, almost JSON, or JSON that a line-based layout must not embed as it
+     * is: documents with spaces, tabs and line breaks between tokens, documents followed by garbage
+     * or by a second document, a byte order mark, huge numbers, deep nesting, duplicate names,
+     * escaped lone surrogates, JSON strings and {@code null}, invalid UTF-8 inside a string.
+     */
+    protected List<byte[]> jsonLikePayloads() {
+        List<byte[]> out = new ArrayList<>();
+        for (String s :
+                new String[] {
+                    "{\"country\":\"ES\",\"n\":1}",
+                    "{\"a\": [1, 2.50e3, true, false, null], \"b\": {\"c\": \"\\u00e9\"}}",
+                    "{\"a\":\t1}",
+                    "{}",
+                    "[]",
+                    "42",
+                    "-0",
+                    "1.5E-10",
+                    "123456789012345678901234567890",
+                    "1e999999",
+                    "9".repeat(5000),
+                    "true",
+                    "false",
+                    "null",
+                    "\"a JSON string\"",
+                    "",
+                    " ",
+                    "{\"a\":1}x",
+                    "{\"a\":1}{\"b\":2}",
+                    "{\"a\":1}\n{\"b\":2}",
+                    "1 2",
+                    " {\"a\":1}",
+                    "{\"a\":1} ",
+                    "{\"a\":1}\n",
+                    "{\"a\":1}\r\n",
+                    "\uFEFF{\"a\":1}",
+                    "{\n  \"a\": 1,\n  \"b\": [\n    2\n  ]\n}",
+                    "{\"a\":\"raw\nline break\"}",
+                    "{\"a\":1,\"a\":2}",
+                    "{\"a\":\"\\ud800\"}",
+                    "{\"a\":\"\\ud83d\\ude80\"}",
+                    "{\"a\":\"\uD83D\uDE80 \u00e9 \u2028\"}",
+                    "{\"a\":\"\\u0000\"}",
+                    "{\"a\":NaN}",
+                    "{\"a\":01}",
+                    "{'a':1}",
+                    "{\"a\":1,}",
+                    "[1,]",
+                    "{\"a\":1}//comment",
+                    "[",
+                    "[".repeat(64) + "]".repeat(64),
+                    "[".repeat(100) + "]".repeat(100),
+                    "[".repeat(101) + "]".repeat(101),
+                    "[".repeat(10_000) + "]".repeat(10_000),
+                    "{\"k\":\"x\",\"y\":\"" + "z".repeat(100_000) + "\"}",
+                }) {
+            out.add(utf8(s));
+        }
+        out.add(new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xff, '"', '}'});
+        out.add(new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xc0, (byte) 0xaf, '"', '}'});
+        out.add(new byte[] {'[', '1', ']', 0});
+        return out;
+    }
+
+    private static String excerpt(byte[] b) {
+        String s = new String(b, StandardCharsets.UTF_8);
+        return s.length() > 60 ? s.substring(0, 60) + "... (" + b.length + " bytes)" : s;
+    }
+
     /** The codecs the parameterised tests run under: every {@link StandardCodecs} codec. */
     protected Stream<Codec> codecs() {
         return StandardCodecs.all().stream();
@@ -281,10 +372,19 @@ public abstract class AbstractFileFormatContractTest {
         return records;
     }
 
-    /** Writes {@code records} through the codec into a byte array, as the engine writes a file. */
+    /**
+     * Writes {@code records} with the codec into a byte array, as the engine writes a file: around
+     * the format's stream, or, for a format that {@linkplain FileFormat#compressesInternally()
+     * compresses internally}, by the format configured {@linkplain FileFormat#withCodec(Codec) with
+     * the codec}.
+     */
     protected byte[] write(List<ArchiveRecord> records, Codec codec) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (RecordWriter writer = format().newWriter(codec.compress(bytes))) {
+        FileFormat format = format();
+        try (RecordWriter writer =
+                format.compressesInternally()
+                        ? format.withCodec(codec).newWriter(bytes)
+                        : format.newWriter(codec.compress(bytes))) {
             for (ArchiveRecord r : records) {
                 writer.write(parsed(r));
             }
@@ -292,11 +392,15 @@ public abstract class AbstractFileFormatContractTest {
         return bytes.toByteArray();
     }
 
-    /** Reads every record of a file written by {@link #write}. */
+    /**
+     * Reads every record of a file written by {@link #write}, as the engine's tools do: a format
+     * that compresses internally reads its files as they are, whatever the codec.
+     */
     protected List<ArchiveRecord> read(byte[] file, Codec codec) throws IOException {
         List<ArchiveRecord> records = new ArrayList<>();
+        InputStream in = new ByteArrayInputStream(file);
         try (RecordReader reader =
-                format().newReader(codec.decompress(new ByteArrayInputStream(file)))) {
+                format().newReader(format().compressesInternally() ? in : codec.decompress(in))) {
             for (ArchiveRecord r = reader.read(); r != null; r = reader.read()) {
                 records.add(r);
             }
