@@ -139,7 +139,7 @@ class JsonDocumentTest {
         };
         String alphabet = "{}[]\",:\\ u0dD8ce1-+.tfnrlsa\t\n\u00e9\uD83D\uDE80";
         int embedded = 0;
-        for (int i = 0; i < 40_000; i++) {
+        for (int i = 0; i < 20_000; i++) {
             StringBuilder s = new StringBuilder(seeds[random.nextInt(seeds.length)]);
             for (int m = random.nextInt(3); m >= 0; m--) {
                 int at = random.nextInt(s.length() + 1);
@@ -174,7 +174,7 @@ class JsonDocumentTest {
                     .isEqualTo(expected);
             embedded += expected ? 1 : 0;
         }
-        assertThat(embedded).as("mutations that are still documents").isGreaterThan(1000);
+        assertThat(embedded).as("mutations that are still documents").isGreaterThan(500);
     }
 
     private static byte[] utf8(String s) {

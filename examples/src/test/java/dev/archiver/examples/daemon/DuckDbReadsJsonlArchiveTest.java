@@ -11,6 +11,7 @@ import dev.archiver.config.Settings;
 import dev.archiver.testing.EmbeddedKafka;
 import dev.archiver.testing.TestData;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -70,6 +71,7 @@ class DuckDbReadsJsonlArchiveTest {
         }
         kafka.produce(events);
         Map<String, String> s = settings(pageViews);
+        s.put("codec", "none"); // as the demo
         s.put("parser", "json");
         s.put("parser.json.timestamp-field", "event_time");
         s.put("parser.json.timestamp-format", "iso-8601");
@@ -120,7 +122,36 @@ class DuckDbReadsJsonlArchiveTest {
     private String files(String topic) {
         return "read_json('"
                 + archive.resolve(topic)
-                + "/**/*.jsonl.gz', format = 'newline_delimited', hive_partitioning = true)";
+                + "/**/*.jsonl', format = 'newline_delimited', hive_partitioning = true)";
+    }
+
+    @Test
+    void theReadmeQueryRunsOverTheDemosLayout() throws Exception {
+        String readme = Files.readString(Path.of("..", "README.md"));
+        int section = readme.indexOf("### Query the archive");
+        assertThat(section).as("README section").isPositive();
+        int start = readme.indexOf("```sql\n", section) + "```sql\n".length();
+        String sql = readme.substring(start, readme.indexOf("```", start)).trim();
+        assertThat(sql).contains("archive-demo/page-views/");
+        sql =
+                sql.replace(
+                        "archive-demo/page-views", archive.resolve("page-views-" + id).toString());
+        if (sql.endsWith(";")) {
+            sql = sql.substring(0, sql.length() - 1);
+        }
+        long views = 0;
+        List<String> groups = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+                Statement st = c.createStatement();
+                ResultSet r = st.executeQuery(sql)) {
+            while (r.next()) {
+                groups.add(r.getString("dt") + " " + r.getLong("hr") + " " + r.getString(3));
+                views += r.getLong("views");
+                assertThat(r.getDouble("avg_ms")).isBetween(200.0, 30_200.0);
+            }
+        }
+        assertThat(views).isEqualTo(EVENTS);
+        assertThat(groups).doesNotHaveDuplicates().hasSizeGreaterThan(9);
     }
 
     @Test
