@@ -90,7 +90,9 @@ class ArchiverConfigTest {
         m.put("kafka.consumer.max.poll.records", "1000");
         ArchiverConfig c = build(m);
         assertThat(c.format().name()).isEqualTo("avro");
-        assertThat(c.codec().name()).isEqualTo("zstd");
+        // avro compresses its blocks with the job's codec, so no outer codec is applied
+        assertThat(c.format()).hasToString("avro(block-codec=zstandard(level=5))");
+        assertThat(c.codec().name()).isEqualTo("none");
         assertThat(c.uploadThreads()).isEqualTo(8);
         assertThat(c.retryInitialBackoff()).isEqualTo(Duration.ofSeconds(2));
         assertThat(c.retryMaxBackoff()).isEqualTo(Duration.ofMinutes(1));
@@ -212,13 +214,37 @@ class ArchiverConfigTest {
                         .groupId("g")
                         .topics("a", "b")
                         .storage("memory://config-test/x")
-                        .format("avro")
+                        .format("jsonl")
                         .codec("gzip")
                         .build();
         assertThat(c.topics()).containsExactly("a", "b");
-        assertThat(c.format().name()).isEqualTo("avro");
+        assertThat(c.format().name()).isEqualTo("jsonl");
         assertThat(c.codec().name()).isEqualTo("gzip");
         assertThat(c.storageRoot()).hasToString("memory://config-test/x");
+    }
+
+    @Test
+    void avroTakesTheCodecAsItsBlockCodec() {
+        for (String path : List.of("builder", "settings")) {
+            Map<String, String> m = minimal();
+            m.put("format", "avro");
+            m.put("codec", "gzip");
+            m.put("codec.gzip.level", "2");
+            ArchiverConfig c =
+                    path.equals("settings")
+                            ? ArchiverConfig.from(Settings.of(m))
+                            : ArchiverConfig.builder().settings(Settings.of(m)).build();
+            assertThat(c.format().name()).as(path).isEqualTo("avro");
+            assertThat(c.format()).as(path).hasToString("avro(block-codec=deflate(level=2))");
+            assertThat(c.codec().name()).as(path).isEqualTo("none");
+        }
+        Map<String, String> lz4 = minimal();
+        lz4.put("format", "avro");
+        lz4.put("codec", "lz4");
+        assertThatThrownBy(() -> ArchiverConfig.from(Settings.of(lz4)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("'lz4' for codec")
+                .hasMessageContaining("accepted values are none, gzip, snappy, zstd");
     }
 
     @Test

@@ -47,7 +47,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * is valid; that {@code close()} is idempotent and closes the stream; that writers buffer instead
  * of flushing per record; that truncation is reported as an {@link IOException}; and, for lossless
  * formats, the edge cases of Kafka records: null vs empty key and value, tombstones, binary keys,
- * values and header values, null header values, unicode topics and header keys, and a 1 MB value.
+ * values and header values, null header values, unicode topics and header keys, a 1 MB value, and
+ * payloads that are JSON or almost JSON ({@link #jsonLikePayloads()}), which must come back byte
+ * for byte whatever a format does with JSON.
  *
  * <p>Override {@link #detectsTruncation()} (with a comment saying why) for a format that cannot
  * tell a truncated file from a shorter one.
@@ -167,6 +169,36 @@ public abstract class AbstractFileFormatContractTest {
         }
     }
 
+    @Test
+    public void losslessFormatKeepsJsonLikePayloadsByteForByte() throws IOException {
+        assumeThat(format().lossless()).as("format is lossless").isTrue();
+        List<byte[]> payloads = jsonLikePayloads();
+        List<ArchiveRecord> records = new ArrayList<>();
+        for (int i = 0; i < payloads.size(); i++) {
+            byte[] p = payloads.get(i);
+            records.add(record("t", 0, i, p, p, List.of(new RecordHeader("h", p))));
+        }
+        for (Codec codec : List.of(StandardCodecs.NONE, StandardCodecs.GZIP)) {
+            List<ArchiveRecord> read = read(write(records, codec), codec);
+            assertThat(read).as("under %s", codec).hasSameSizeAs(records);
+            for (int i = 0; i < records.size(); i++) {
+                assertThat(read.get(i))
+                        .as("record %d under %s: %s", i, codec, excerpt(payloads.get(i)))
+                        .isEqualTo(records.get(i));
+            }
+        }
+    }
+
+    /** The payloads of the JSON round-trip test: {@link TestData#jsonLike()}. */
+    protected List<byte[]> jsonLikePayloads() {
+        return TestData.jsonLike();
+    }
+
+    private static String excerpt(byte[] b) {
+        String s = new String(b, StandardCharsets.UTF_8);
+        return s.length() > 60 ? s.substring(0, 60) + "... (" + b.length + " bytes)" : s;
+    }
+
     /** The codecs the parameterised tests run under: every {@link StandardCodecs} codec. */
     protected Stream<Codec> codecs() {
         return StandardCodecs.all().stream();
@@ -281,10 +313,19 @@ public abstract class AbstractFileFormatContractTest {
         return records;
     }
 
-    /** Writes {@code records} through the codec into a byte array, as the engine writes a file. */
+    /**
+     * Writes {@code records} with the codec into a byte array, as the engine writes a file: around
+     * the format's stream, or, for a format that {@linkplain FileFormat#compressesInternally()
+     * compresses internally}, by the format configured {@linkplain FileFormat#withCodec(Codec) with
+     * the codec}.
+     */
     protected byte[] write(List<ArchiveRecord> records, Codec codec) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (RecordWriter writer = format().newWriter(codec.compress(bytes))) {
+        FileFormat format = format();
+        try (RecordWriter writer =
+                format.compressesInternally()
+                        ? format.withCodec(codec).newWriter(bytes)
+                        : format.newWriter(codec.compress(bytes))) {
             for (ArchiveRecord r : records) {
                 writer.write(parsed(r));
             }
@@ -292,11 +333,15 @@ public abstract class AbstractFileFormatContractTest {
         return bytes.toByteArray();
     }
 
-    /** Reads every record of a file written by {@link #write}. */
+    /**
+     * Reads every record of a file written by {@link #write}, as the engine's tools do: a format
+     * that compresses internally reads its files as they are, whatever the codec.
+     */
     protected List<ArchiveRecord> read(byte[] file, Codec codec) throws IOException {
         List<ArchiveRecord> records = new ArrayList<>();
+        InputStream in = new ByteArrayInputStream(file);
         try (RecordReader reader =
-                format().newReader(codec.decompress(new ByteArrayInputStream(file)))) {
+                format().newReader(format().compressesInternally() ? in : codec.decompress(in))) {
             for (ArchiveRecord r = reader.read(); r != null; r = reader.read()) {
                 records.add(r);
             }

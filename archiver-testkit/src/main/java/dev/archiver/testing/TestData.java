@@ -118,4 +118,68 @@ public final class TestData {
                                         r.headers()))
                 .toList();
     }
+
+    /**
+     * Payloads that are JSON, almost JSON, or JSON that a line-based layout must not embed as it
+     * is: documents with spaces, tabs and line breaks between tokens, documents followed by garbage
+     * or by a second document, a byte order mark, huge numbers, deep nesting, duplicate names,
+     * escaped lone surrogates, JSON strings and {@code null}, invalid UTF-8 inside a string.
+     */
+    public static List<byte[]> jsonLike() {
+        List<byte[]> out = new ArrayList<>();
+        for (String s :
+                new String[] {
+                    "{\"country\":\"ES\",\"n\":1}",
+                    "{\"a\": [1, 2.50e3, true, false, null], \"b\": {\"c\": \"\\u00e9\"}}",
+                    "{\"a\":\t1}",
+                    "{}",
+                    "[]",
+                    "42",
+                    "-0",
+                    "1.5E-10",
+                    "123456789012345678901234567890",
+                    "1e999999",
+                    "9".repeat(5000),
+                    "true",
+                    "false",
+                    "null",
+                    "\"a JSON string\"",
+                    "",
+                    " ",
+                    "{\"a\":1}x",
+                    "{\"a\":1}{\"b\":2}",
+                    "{\"a\":1}\n{\"b\":2}",
+                    "1 2",
+                    " {\"a\":1}",
+                    "{\"a\":1} ",
+                    "{\"a\":1}\n",
+                    "{\"a\":1}\r\n",
+                    "\uFEFF{\"a\":1}",
+                    "{\n  \"a\": 1,\n  \"b\": [\n    2\n  ]\n}",
+                    "{\"a\":\"raw\nline break\"}",
+                    "{\"a\":1,\"a\":2}",
+                    "{\"a\":\"\\ud800\"}",
+                    "{\"a\":\"\\ud83d\\ude80\"}",
+                    "{\"a\":\"\uD83D\uDE80 \u00e9 \u2028\"}",
+                    "{\"a\":\"\\u0000\"}",
+                    "{\"a\":NaN}",
+                    "{\"a\":01}",
+                    "{'a':1}",
+                    "{\"a\":1,}",
+                    "[1,]",
+                    "{\"a\":1}//comment",
+                    "[",
+                    "[".repeat(64) + "]".repeat(64),
+                    "[".repeat(100) + "]".repeat(100),
+                    "[".repeat(101) + "]".repeat(101),
+                    "[".repeat(10_000) + "]".repeat(10_000),
+                    "{\"k\":\"x\",\"y\":\"" + "z".repeat(100_000) + "\"}",
+                }) {
+            out.add(s.getBytes(StandardCharsets.UTF_8));
+        }
+        out.add(new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xff, '"', '}'});
+        out.add(new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xc0, (byte) 0xaf, '"', '}'});
+        out.add(new byte[] {'[', '1', ']', 0});
+        return out;
+    }
 }

@@ -33,6 +33,7 @@ final class AvroRecordReader implements RecordReader {
     private final InputStream in;
     private final BinaryDecoder decoder;
     private final byte[] sync;
+    private final BlockCodec blockCodec;
     private final GenericDatumReader<GenericRecord> datumReader;
     private final byte[] syncBuffer = new byte[DataFileConstants.SYNC_SIZE];
     private BinaryDecoder blockDecoder;
@@ -43,8 +44,13 @@ final class AvroRecordReader implements RecordReader {
     private boolean closed;
 
     private AvroRecordReader(
-            InputStream in, BinaryDecoder decoder, byte[] sync, Schema writerSchema) {
+            InputStream in,
+            BinaryDecoder decoder,
+            byte[] sync,
+            Schema writerSchema,
+            BlockCodec blockCodec) {
         this.in = in;
+        this.blockCodec = blockCodec;
         this.decoder = decoder;
         this.sync = sync;
         this.datumReader = new GenericDatumReader<>(writerSchema, AvroFormat.SCHEMA);
@@ -81,12 +87,8 @@ final class AvroRecordReader implements RecordReader {
                     codecName == null
                             ? DataFileConstants.NULL_CODEC
                             : new String(codecName, StandardCharsets.UTF_8);
-            if (!codec.equals(DataFileConstants.NULL_CODEC)) {
-                // the archiver compresses whole files with its own codec, never Avro blocks
-                throw new IOException(
-                        "unsupported container compression '" + codec + "'; expected 'null'");
-            }
-            return new AvroRecordReader(in, decoder, sync, writerSchema);
+            BlockCodec blockCodec = BlockCodec.named(codec);
+            return new AvroRecordReader(in, decoder, sync, writerSchema, blockCodec);
         } catch (EOFException e) {
             in.close();
             throw new IOException("Truncated Avro file: it ends inside the header", e);
@@ -153,7 +155,26 @@ final class AvroRecordReader implements RecordReader {
                                     + blockNumber
                                     + " is not followed by the sync marker");
                 }
-                blockDecoder = DecoderFactory.get().binaryDecoder(data, blockDecoder);
+                ByteBuffer block;
+                try {
+                    block = blockCodec.decompress(data);
+                } catch (IOException | RuntimeException e) {
+                    throw new IOException(
+                            "Corrupt Avro file: block "
+                                    + blockNumber
+                                    + " cannot be decompressed ("
+                                    + blockCodec.name()
+                                    + "): "
+                                    + e.getMessage(),
+                            e);
+                }
+                blockDecoder =
+                        DecoderFactory.get()
+                                .binaryDecoder(
+                                        block.array(),
+                                        block.arrayOffset() + block.position(),
+                                        block.remaining(),
+                                        blockDecoder);
                 blockRemaining = records;
             } catch (EOFException e) {
                 throw new IOException(

@@ -3,10 +3,9 @@ package dev.archiver.format.jsonl;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.archiver.format.FileFormat;
 import dev.archiver.format.RecordReader;
 import dev.archiver.format.RecordWriter;
@@ -19,7 +18,8 @@ import java.io.OutputStream;
  *
  * <pre>{@code
  * {"topic":"events","partition":3,"offset":42,"timestamp":1764018000000,"timestampType":"CREATE_TIME",
- *  "keyBase64":"azE=","value":null,"headers":[{"key":"trace","valueBase64":"AAE="},{"key":"empty","value":null}]}
+ *  "keyText":"user-7","value":{"country":"ES","page":"/home"},
+ *  "headers":[{"key":"trace","valueBase64":"AAE="},{"key":"empty","value":null}]}
  * }</pre>
  *
  * <p>Fields: {@code topic} (string), {@code partition} (int), {@code offset} (long), {@code
@@ -27,36 +27,51 @@ import java.io.OutputStream;
  * CREATE_TIME} or {@code LOG_APPEND_TIME}), the key, the value and {@code headers} (an array of
  * objects with {@code key} and a value, in Kafka order).
  *
- * <p>Payloads (key, value, header value) are written under one of two names, and the name says how
- * to decode them:
+ * <p>A payload (key, value, header value) is written under one of three names, and the name and the
+ * JSON type say how to decode it; at most one of the three is set:
  *
  * <ul>
+ *   <li>{@code <name>}: {@code null} is a null payload (a tombstone value, a null key or header
+ *       value); an object, array, number, {@code true} or {@code false} is a JSON document that is
+ *       the payload, byte for byte as it stands in the line; a string is text, to be encoded back
+ *       as UTF-8 (the form {@link PayloadEncoding#UTF8_OR_BASE64} writes);
+ *   <li>{@code <name>Text}: a string, the payload's text, to be encoded back as UTF-8;
  *   <li>{@code <name>Base64}: the bytes in RFC 4648 base64 (with padding); {@code ""} is an empty
- *       payload;
- *   <li>{@code <name>}: the bytes as a JSON string, to be encoded back as UTF-8; {@code null} is a
- *       null payload (a tombstone value, a null key or header value).
+ *       payload.
  * </ul>
  *
- * <p>With {@link PayloadEncoding#BASE64} (the default) every non-null payload uses the {@code
- * Base64} name. With {@link PayloadEncoding#UTF8_OR_BASE64} payloads that are valid UTF-8 are
- * written as strings, so JSON text stays readable, and the others fall back to base64. A null
- * payload is always {@code "<name>":null}. Both settings are lossless, and the reader accepts both
- * forms regardless of the setting; it ignores fields it does not know (such as the {@code "error"}
- * field of dead-letter files).
+ * <p>With {@link PayloadEncoding#JSON} (the default) a payload that is one JSON document is written
+ * as it is under {@code <name>}, so that query engines read its fields ({@code value.country});
+ * other valid UTF-8 goes to {@code <name>Text} and the rest to {@code <name>Base64}. The payload's
+ * own bytes are copied into the line, never re-serialised, and a document is embedded only when the
+ * line stays one line of strict JSON that gives those bytes back exactly and that DuckDB reads; it
+ * must be
+ *
+ * <ul>
+ *   <li>exactly one JSON document (RFC 8259) as a strict parser reads it, with nothing before or
+ *       after it: no whitespace, no byte order mark, no second document;
+ *   <li>an object, an array, a number, {@code true} or {@code false}: a JSON string or {@code null}
+ *       would read back as text or as a null payload, so they are written as text;
+ *   <li>strictly valid UTF-8 without raw control characters other than tabs between tokens: a
+ *       document with a raw line break (pretty-printed JSON) would split the line;
+ *   <li>free of escaped lone surrogates (a surrogate's escape without its pair) and of duplicate
+ *       names in an object, which DuckDB refuses;
+ *   <li>nested at most 100 levels deep (DuckDB reads lines nested up to 128 levels), with numbers
+ *       of at most 1000 characters.
+ * </ul>
+ *
+ * <p>With {@link PayloadEncoding#BASE64} every non-null payload uses the {@code Base64} name (the
+ * layout before 0.2); with {@link PayloadEncoding#UTF8_OR_BASE64} valid UTF-8 is written as a
+ * string under {@code <name>} and the rest as base64. A null payload is always {@code
+ * "<name>":null}. Every setting is lossless, and the reader reads every form regardless of the
+ * setting; it ignores fields it does not know (such as the {@code "error"} field of dead-letter
+ * files).
  *
  * @since 0.1
  */
 public final class JsonlFormat implements FileFormat {
-    // Jackson caps strings at 20M chars by default; a 15 MB Kafka value is 20M chars of base64
-    static final ObjectMapper MAPPER =
-            new ObjectMapper(
-                    new JsonFactoryBuilder()
-                            .rootValueSeparator((String) null)
-                            .streamReadConstraints(
-                                    StreamReadConstraints.builder()
-                                            .maxStringLength(Integer.MAX_VALUE)
-                                            .build())
-                            .build());
+    private static final JsonFactory JSON =
+            new JsonFactoryBuilder().rootValueSeparator((String) null).build();
 
     private final PayloadEncoding encoding;
 
@@ -64,8 +79,9 @@ public final class JsonlFormat implements FileFormat {
         this.encoding = requireNonNull(encoding, "encoding is null");
     }
 
+    /** The format with the default payload encoding, {@link PayloadEncoding#JSON}. */
     public JsonlFormat() {
-        this(PayloadEncoding.BASE64);
+        this(PayloadEncoding.JSON);
     }
 
     public PayloadEncoding payloadEncoding() {
@@ -90,7 +106,7 @@ public final class JsonlFormat implements FileFormat {
     @Override
     public RecordWriter newWriter(OutputStream out) throws IOException {
         requireNonNull(out, "out is null");
-        JsonGenerator generator = MAPPER.getFactory().createGenerator(out, JsonEncoding.UTF8);
+        JsonGenerator generator = JSON.createGenerator(out, JsonEncoding.UTF8);
         return new JsonlRecordWriter(generator, encoding);
     }
 

@@ -5,8 +5,8 @@ import dev.archiver.format.FileFormat;
 import dev.archiver.format.FileFormatProvider;
 
 /**
- * Provides the {@code jsonl} format. Setting: {@code payload-encoding} = {@code base64} (default) |
- * {@code utf8-or-base64}.
+ * Provides the {@code jsonl} format. Setting: {@code payload-encoding} = {@code json} (default) |
+ * {@code base64} | {@code utf8-or-base64}; see {@link PayloadEncoding}.
  */
 public final class JsonlFormatProvider implements FileFormatProvider {
 
@@ -18,7 +18,6 @@ public final class JsonlFormatProvider implements FileFormatProvider {
     @Override
     public FileFormat create(Settings settings) {
         return new JsonlFormat(
-                settings.getEnum(
-                        "payload-encoding", PayloadEncoding.class, PayloadEncoding.BASE64));
+                settings.getEnum("payload-encoding", PayloadEncoding.class, PayloadEncoding.JSON));
     }
 }

@@ -1,7 +1,6 @@
 package dev.archiver.format.jsonl;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.archiver.format.RecordReader;
 import dev.archiver.record.ArchiveRecord;
 import java.io.IOException;
@@ -31,9 +30,8 @@ final class JsonlRecordReader implements RecordReader {
             if (isBlank()) {
                 continue;
             }
-            JsonNode node;
             try {
-                node = JsonlFormat.MAPPER.readTree(line, 0, lineLength);
+                return JsonlRecords.read(line, 0, lineLength);
             } catch (JsonProcessingException e) {
                 throw new IOException(
                         "Corrupt jsonl file: line "
@@ -41,9 +39,6 @@ final class JsonlRecordReader implements RecordReader {
                                 + " is not valid JSON: "
                                 + e.getOriginalMessage(),
                         e);
-            }
-            try {
-                return JsonlRecords.read(node);
             } catch (IllegalArgumentException e) {
                 throw new IOException(
                         "Corrupt jsonl file: line " + lineNumber + ": " + e.getMessage(), e);

@@ -8,7 +8,13 @@ import static dev.archiver.format.FormatTestSupport.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.archiver.codec.Codec;
+import dev.archiver.codec.GzipCodec;
+import dev.archiver.codec.StandardCodecs;
+import dev.archiver.codec.ZstdCodec;
+import dev.archiver.config.ConfigException;
 import dev.archiver.config.Settings;
+import dev.archiver.format.FileFormat;
 import dev.archiver.format.FileFormatProvider;
 import dev.archiver.plugin.Plugins;
 import dev.archiver.record.ArchiveRecord;
@@ -20,14 +26,19 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.apache.avro.file.CodecFactory;
+import java.util.stream.Stream;
+import org.apache.avro.file.DataFileReader;
 import org.apache.avro.file.DataFileStream;
 import org.apache.avro.file.DataFileWriter;
+import org.apache.avro.file.SeekableByteArrayInput;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class AvroFormatTest {
 
@@ -110,15 +121,131 @@ class AvroFormatTest {
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("Not an Avro data file");
 
-        ByteArrayOutputStream deflated = new ByteArrayOutputStream();
-        try (DataFileWriter<GenericRecord> writer =
-                new DataFileWriter<>(new GenericDatumWriter<>(AvroFormat.SCHEMA))) {
-            writer.setCodec(CodecFactory.deflateCodec(1));
-            writer.create(AvroFormat.SCHEMA, deflated);
-        }
-        assertThatThrownBy(() -> read(new AvroFormat(), deflated.toByteArray()))
+        byte[] file = write(new AvroFormat(), List.of(record(0, null, utf8("v"))));
+        byte[] codec = utf8("avro.codec\bnull");
+        int at = indexOf(file, codec);
+        assertThat(at).isPositive();
+        System.arraycopy(utf8("avro.codec\bbrot"), 0, file, at, codec.length);
+        assertThatThrownBy(() -> read(new AvroFormat(), file))
                 .isInstanceOf(IOException.class)
-                .hasMessageContaining("unsupported container compression 'deflate'");
+                .hasMessageContaining("unsupported container compression 'brot'")
+                .hasMessageContaining("null, deflate, snappy or zstandard");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("blockCodecs")
+    void everyBlockCodecIsReadByAvrosOwnReaderWithoutOuterDecompression(
+            Codec codec, String avroCodec) throws IOException {
+        FileFormat format = new AvroFormat().withCodec(codec);
+        assertThat(format.extension()).isEqualTo(".avro");
+        List<ArchiveRecord> records = new ArrayList<>(edgeCases());
+        for (int i = 0; i < 5_000; i++) {
+            records.add(record(100 + i, utf8("key-" + i), utf8("{\"n\":" + i + "}")));
+        }
+        byte[] file = write(format, records);
+        assertThat(read(format, file)).containsExactlyElementsOf(records);
+        assertThat(read(new AvroFormat(), file))
+                .as("any avro format reads any block codec")
+                .containsExactlyElementsOf(records);
+        try (DataFileReader<GenericRecord> reader =
+                new DataFileReader<>(
+                        new SeekableByteArrayInput(file), new GenericDatumReader<>())) {
+            assertThat(reader.getMetaString("avro.codec")).isEqualTo(avroCodec);
+            assertThat(reader.getSchema()).isEqualTo(AvroFormat.SCHEMA);
+            int i = 0;
+            for (GenericRecord g : reader) {
+                ArchiveRecord r = records.get(i++);
+                assertThat(g.get("offset")).isEqualTo(r.offset());
+                assertThat(g.get("topic").toString()).isEqualTo(r.topic());
+                assertThat(bytes(g.get("value"))).isEqualTo(r.value());
+                assertThat(bytes(g.get("key"))).isEqualTo(r.key());
+            }
+            assertThat(i).isEqualTo(records.size());
+        }
+        if (!avroCodec.equals("null")) {
+            assertThat(file.length)
+                    .as("compressed")
+                    .isLessThan(write(new AvroFormat(), records).length);
+        }
+    }
+
+    static Stream<Arguments> blockCodecs() {
+        return Stream.of(
+                Arguments.of(StandardCodecs.NONE, "null"),
+                Arguments.of(StandardCodecs.GZIP, "deflate"),
+                Arguments.of(new GzipCodec(1), "deflate"),
+                Arguments.of(StandardCodecs.SNAPPY, "snappy"),
+                Arguments.of(StandardCodecs.ZSTD, "zstandard"),
+                Arguments.of(new ZstdCodec(-3), "zstandard"));
+    }
+
+    @Test
+    void theJobsCodecBecomesTheBlockCodecAtItsLevel() {
+        assertThat(new AvroFormat().compressesInternally()).isTrue();
+        assertThat(new AvroFormat().withCodec(new GzipCodec(1)))
+                .hasToString("avro(block-codec=deflate(level=1))");
+        assertThat(new AvroFormat().withCodec(new ZstdCodec(7)))
+                .hasToString("avro(block-codec=zstandard(level=7))");
+        assertThat(new AvroFormat().withCodec(StandardCodecs.NONE))
+                .hasToString("avro(block-codec=null)");
+        assertThatThrownBy(() -> new AvroFormat().withCodec(StandardCodecs.LZ4))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("'lz4' for codec")
+                .hasMessageContaining("none, gzip, snappy, zstd");
+    }
+
+    @Test
+    void filesOfEarlierVersionsInAnOuterCodecStayReadable() throws IOException {
+        List<ArchiveRecord> records = edgeCases();
+        ByteArrayOutputStream zst = new ByteArrayOutputStream();
+        try (var writer = new AvroFormat().newWriter(StandardCodecs.ZSTD.compress(zst))) {
+            for (ArchiveRecord r : records) {
+                writer.write(dev.archiver.parse.ParsedRecord.of(r, java.time.Instant.EPOCH));
+            }
+        }
+        var type =
+                dev.archiver.verify.ArchiveFiles.load().detect("t-0-00000000000000000000.avro.zst");
+        assertThat(type).isPresent();
+        assertThat(type.get().codec().name()).isEqualTo("zstd");
+        List<ArchiveRecord> read = new ArrayList<>();
+        try (var reader =
+                type.get()
+                        .format()
+                        .newReader(
+                                type.get()
+                                        .codec()
+                                        .decompress(new ByteArrayInputStream(zst.toByteArray())))) {
+            for (ArchiveRecord r = reader.read(); r != null; r = reader.read()) {
+                read.add(r);
+            }
+        }
+        assertThat(read).containsExactlyElementsOf(records);
+        var plain = dev.archiver.verify.ArchiveFiles.load().detect("t-0-00000000000000000000.avro");
+        assertThat(plain).isPresent();
+        assertThat(plain.get().codec().name()).isEqualTo("none");
+    }
+
+    private static byte[] bytes(Object o) {
+        if (o == null) {
+            return null;
+        }
+        ByteBuffer b = ((ByteBuffer) o).duplicate();
+        byte[] out = new byte[b.remaining()];
+        b.get(out);
+        return out;
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 
     @Test

@@ -34,6 +34,13 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 class JsonlFormatTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper STRICT =
+            com.fasterxml.jackson.databind.json.JsonMapper.builder()
+                    .enable(
+                            com.fasterxml.jackson.databind.DeserializationFeature
+                                    .FAIL_ON_TRAILING_TOKENS)
+                    .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                    .build();
 
     @Test
     void base64LayoutIsStable() throws IOException {
@@ -44,7 +51,10 @@ class JsonlFormatTest {
                         null,
                         new RecordHeader("trace", new byte[] {0, 1}),
                         new RecordHeader("n", null));
-        String text = new String(write(new JsonlFormat(), List.of(r)), StandardCharsets.UTF_8);
+        String text =
+                new String(
+                        write(new JsonlFormat(PayloadEncoding.BASE64), List.of(r)),
+                        StandardCharsets.UTF_8);
         assertThat(text)
                 .isEqualTo(
                         "{\"topic\":\"events\",\"partition\":3,\"offset\":42,\"timestamp\":1764018000042,"
@@ -76,6 +86,162 @@ class JsonlFormatTest {
                 .containsExactly(r);
     }
 
+    @Test
+    void jsonLayoutEmbedsDocumentsAsTheyAreAndFallsBackToTextOrBase64() throws IOException {
+        String value = "{\"country\":\"ES\", \"price\": 1.50, \"tags\":[\"a\",\"b\"]}";
+        ArchiveRecord r =
+                record(
+                        5,
+                        utf8("user-7"),
+                        utf8(value),
+                        new RecordHeader("n", utf8("42")),
+                        new RecordHeader("s", utf8("\"quoted\"")),
+                        new RecordHeader("pretty", utf8("{\n  \"a\": 1\n}")),
+                        new RecordHeader("bin", new byte[] {(byte) 0xff}),
+                        new RecordHeader("null", null));
+        String line = new String(write(new JsonlFormat(), List.of(r)), StandardCharsets.UTF_8);
+        assertThat(line)
+                .isEqualTo(
+                        "{\"topic\":\"events\",\"partition\":3,\"offset\":5,\"timestamp\":1764018000005,"
+                                + "\"timestampType\":\"CREATE_TIME\",\"keyText\":\"user-7\","
+                                + "\"value\":"
+                                + value
+                                + ",\"headers\":[{\"key\":\"n\",\"value\":42},"
+                                + "{\"key\":\"s\",\"valueText\":\"\\\"quoted\\\"\"},"
+                                + "{\"key\":\"pretty\",\"valueText\":\"{\\n  \\\"a\\\": 1\\n}\"},"
+                                + "{\"key\":\"bin\",\"valueBase64\":\"/w==\"},"
+                                + "{\"key\":\"null\",\"value\":null}]}\n");
+        assertThat(MAPPER.readTree(line).get("value").get("country").asText()).isEqualTo("ES");
+        assertThat(read(new JsonlFormat(), utf8(line))).containsExactly(r);
+    }
+
+    @Test
+    void readerReadsEveryFormOfEveryVersion() throws IOException {
+        String head =
+                "{\"topic\":\"t\",\"partition\":0,\"offset\":1,\"timestamp\":-1,\"timestampType\":\"NO_TIMESTAMP\",";
+        String[][] cases = {
+            {"\"valueBase64\":\"e30=\"", "{}"},
+            {"\"value\":\"plain text\"", "plain text"},
+            {"\"value\":\"{\\\"a\\\":1}\"", "{\"a\":1}"},
+            {"\"valueText\":\"\\\"quoted\\\"\"", "\"quoted\""},
+            {"\"value\":{\"a\":1}", "{\"a\":1}"},
+            {"\"value\" : {\"a\" :  [1, 2.0] } ", "{\"a\" :  [1, 2.0] }"},
+            {"\"value\":[]", "[]"},
+            {"\"value\":-1.5e3", "-1.5e3"},
+            {"\"value\":123456789012345678901234567890", "123456789012345678901234567890"},
+            {"\"value\":true", "true"},
+            {"\"value\":false", "false"},
+            {"\"value\":{\"s\":\"\\u00e9\\ud83d\\ude80\"}", "{\"s\":\"\\u00e9\\ud83d\\ude80\"}"},
+            {"\"value\":{\"s\":\"é\"}", "{\"s\":\"é\"}"},
+        };
+        for (String[] c : cases) {
+            String line = head + c[0] + ",\"headers\":[{\"key\":\"h\"," + c[0] + "}]}\n";
+            ArchiveRecord r = read(new JsonlFormat(), utf8(line)).get(0);
+            assertThat(r.value()).as(c[0]).isEqualTo(utf8(c[1]));
+            assertThat(r.headers().get(0).value()).as("header " + c[0]).isEqualTo(utf8(c[1]));
+        }
+        assertThatThrownBy(
+                        () ->
+                                read(
+                                        new JsonlFormat(),
+                                        utf8(head + "\"value\":{},\"valueText\":\"x\"}\n")))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("fields 'value' and 'valueText' are both set");
+        assertThatThrownBy(
+                        () ->
+                                read(
+                                        new JsonlFormat(),
+                                        utf8(
+                                                head
+                                                        + "\"headers\":[{\"key\":\"h\",\"valueText\":\"x\",\"valueBase64\":\"\"}]}\n")))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("fields 'headers[].valueText' and 'headers[].valueBase64'");
+        assertThatThrownBy(() -> read(new JsonlFormat(), utf8(head + "\"keyText\":1}\n")))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("field 'keyText' must be a string");
+        assertThatThrownBy(() -> read(new JsonlFormat(), utf8(head + "\"key\":null} {}\n")))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("line 1: something follows");
+    }
+
+    @Test
+    void hostilePayloadsRoundTripAndEveryLineStaysOneStrictJsonObject() throws IOException {
+        List<byte[]> payloads = hostilePayloads();
+        List<ArchiveRecord> records = new java.util.ArrayList<>();
+        for (int i = 0; i < payloads.size(); i++) {
+            byte[] p = payloads.get(i);
+            records.add(record(i, p, p, new RecordHeader("h", p)));
+        }
+        for (PayloadEncoding encoding : PayloadEncoding.values()) {
+            JsonlFormat format = new JsonlFormat(encoding);
+            byte[] file = write(format, records);
+            assertThat(read(format, file)).as("%s", encoding).containsExactlyElementsOf(records);
+            String[] lines = new String(file, StandardCharsets.UTF_8).split("\n", -1);
+            assertThat(lines).as("lines under %s", encoding).hasSize(records.size() + 1);
+            for (int i = 0; i < records.size(); i++) {
+                var node = STRICT.readTree(lines[i]);
+                boolean embedded =
+                        node.get("value") != null
+                                && !node.get("value").isNull()
+                                && !node.get("value").isTextual();
+                assertThat(embedded)
+                        .as("%s: value %d embedded", encoding, i)
+                        .isEqualTo(
+                                encoding == PayloadEncoding.JSON
+                                        && JsonDocument.classify(payloads.get(i))
+                                                == JsonDocument.JSON);
+            }
+        }
+    }
+
+    /** Payloads that look like JSON, are JSON, or are almost JSON. */
+    static List<byte[]> hostilePayloads() {
+        List<byte[]> out = new java.util.ArrayList<>();
+        for (String s :
+                new String[] {
+                    "{\"country\":\"ES\",\"n\":1}",
+                    "{\"a\": [1, 2.50e3, true, false, null], \"b\": {\"c\": \"\\u00e9\"}}",
+                    "{}",
+                    "[]",
+                    "42",
+                    "-0",
+                    "123456789012345678901234567890",
+                    "1e999999",
+                    "9".repeat(5000),
+                    "true",
+                    "null",
+                    "\"a string\"",
+                    "",
+                    " ",
+                    "{\"a\":1}x",
+                    "{\"a\":1}{\"b\":2}",
+                    "1 2",
+                    " {\"a\":1}",
+                    "{\"a\":1}\n",
+                    "\uFEFF{\"a\":1}",
+                    "{\n  \"a\": 1\n}",
+                    "{\"a\":\"line\nbreak\"}",
+                    "{\"a\":\t1}",
+                    "{\"a\":1,\"a\":2}",
+                    "{\"a\":\"\\ud800\"}",
+                    "{\"a\":\"\\ud83d\\ude80\"}",
+                    "{\"a\":\"\uD83D\uDE80\"}",
+                    "{\"a\":NaN}",
+                    "{\"a\":1,}",
+                    "[".repeat(100) + "]".repeat(100),
+                    "[".repeat(101) + "]".repeat(101),
+                    "[".repeat(10_000) + "]".repeat(10_000),
+                    "{\"a\":\"\u0000\"}",
+                    "{\"a\":\"\\u0000\"}",
+                }) {
+            out.add(utf8(s));
+        }
+        out.add(new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xff, '"', '}'});
+        out.add(new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xc0, (byte) 0xaf, '"', '}'});
+        out.add(utf8("[" + "1,".repeat(200_000) + "1]"));
+        return out;
+    }
+
     @ParameterizedTest
     @EnumSource(PayloadEncoding.class)
     void edgeCasesRoundTrip(PayloadEncoding encoding) throws IOException {
@@ -105,7 +271,7 @@ class JsonlFormatTest {
                         StandardCharsets.UTF_8);
         String[] lines = text.split("\n");
         assertThat(lines[0]).contains("\"key\":null", "\"value\":null");
-        assertThat(lines[1]).contains("\"keyBase64\":\"\"", "\"valueBase64\":\"\"");
+        assertThat(lines[1]).contains("\"keyText\":\"\"", "\"valueText\":\"\"");
     }
 
     @Test
@@ -204,7 +370,8 @@ class JsonlFormatTest {
         }
         var node = MAPPER.readTree(json.toString());
         assertThat(node.get("error").asText()).isEqualTo("Unexpected character at 1:1");
-        assertThat(JsonlRecords.read(node)).isEqualTo(r);
+        byte[] line = utf8(json.toString());
+        assertThat(JsonlRecords.read(line, 0, line.length)).isEqualTo(r);
         assertThat(read(new JsonlFormat(), utf8(json + "\n"))).containsExactly(r);
 
         StringWriter withoutError = new StringWriter();
@@ -247,7 +414,8 @@ class JsonlFormatTest {
         assertThat(((JsonlFormat) format).payloadEncoding())
                 .isEqualTo(PayloadEncoding.UTF8_OR_BASE64);
         assertThat(((JsonlFormat) provider.create(Settings.empty())).payloadEncoding())
-                .isEqualTo(PayloadEncoding.BASE64);
+                .isEqualTo(PayloadEncoding.JSON);
+        assertThat(new JsonlFormat().payloadEncoding()).isEqualTo(PayloadEncoding.JSON);
         assertThat(format.lossless()).isTrue();
         assertThat(format.extension()).isEqualTo(".jsonl");
 
@@ -255,7 +423,7 @@ class JsonlFormatTest {
         assertThatThrownBy(() -> provider.create(bad.withPrefix("format.jsonl.")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("format.jsonl.payload-encoding")
-                .hasMessageContaining("base64, utf8-or-base64");
+                .hasMessageContaining("base64, utf8-or-base64, json");
     }
 
     private static int indexOf(byte[] bytes, byte b) {

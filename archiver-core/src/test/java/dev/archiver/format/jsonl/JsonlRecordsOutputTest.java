@@ -3,7 +3,15 @@ package dev.archiver.format.jsonl;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.archiver.record.ArchiveRecord;
 import dev.archiver.record.RecordHeader;
 import dev.archiver.record.TimestampType;
@@ -23,9 +31,25 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * The allocation-free writer must produce byte for byte what the straightforward Jackson calls
  * produce (the on-disk layout is a contract): base64 via {@code writeBinaryField}, UTF-8 payloads
- * via a strict decode and {@code writeStringField}.
+ * via a strict decode and {@code writeStringField}, JSON documents via a strict tree parse and
+ * {@code writeRawValue}.
  */
 class JsonlRecordsOutputTest {
+    private static final JsonFactory GENERATORS =
+            new JsonFactoryBuilder().rootValueSeparator((String) null).build();
+    private static final ObjectMapper STRICT =
+            JsonMapper.builder(
+                            new JsonFactoryBuilder()
+                                    .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                                    .streamReadConstraints(
+                                            StreamReadConstraints.builder()
+                                                    .maxNestingDepth(100)
+                                                    .maxNumberLength(1000)
+                                                    .maxStringLength(Integer.MAX_VALUE)
+                                                    .build())
+                                    .build())
+                    .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                    .build();
 
     @ParameterizedTest
     @EnumSource(PayloadEncoding.class)
@@ -77,6 +101,7 @@ class JsonlRecordsOutputTest {
     private static List<byte[]> payloads(Random random) {
         List<byte[]> out = new ArrayList<>();
         out.add(new byte[0]);
+        out.addAll(JsonlFormatTest.hostilePayloads());
         out.add("plain ascii {\"json\": 1}".getBytes(StandardCharsets.UTF_8));
         out.add(
                 "ctrl \u0000\u0001\t\n\r\u001f \\ \" / \u2028\u2029"
@@ -143,8 +168,7 @@ class JsonlRecordsOutputTest {
     private static byte[] write(List<ArchiveRecord> records, PayloadEncoding encoding, boolean fast)
             throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (JsonGenerator g =
-                JsonlFormat.MAPPER.getFactory().createGenerator(out, JsonEncoding.UTF8)) {
+        try (JsonGenerator g = GENERATORS.createGenerator(out, JsonEncoding.UTF8)) {
             JsonlRecords.Scratch scratch = new JsonlRecords.Scratch();
             for (ArchiveRecord r : records) {
                 if (fast) {
@@ -194,7 +218,79 @@ class JsonlRecordsOutputTest {
                 return;
             }
         }
+        if (encoding == PayloadEncoding.JSON) {
+            String text = jdkDecode(bytes);
+            if (text != null && embeddable(text)) {
+                g.writeFieldName(name);
+                g.writeRawValue(text);
+                return;
+            }
+            if (text != null) {
+                g.writeStringField(name + "Text", text);
+                return;
+            }
+        }
         g.writeBinaryField(name + "Base64", bytes);
+    }
+
+    /**
+     * The rules of {@link JsonlFormat} for embedding, checked the slow way: a strict tree parse and
+     * a walk over every decoded string.
+     */
+    static boolean embeddable(String text) {
+        if (text.isEmpty()
+                || Character.isWhitespace(text.charAt(0))
+                || Character.isWhitespace(text.charAt(text.length() - 1))) {
+            return false;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 && c != '\t') {
+                return false;
+            }
+        }
+        JsonNode node;
+        try {
+            node = STRICT.readTree(text);
+        } catch (IOException e) {
+            return false;
+        }
+        if (node == null || node.isTextual() || node.isNull() || text.charAt(0) == '\uFEFF') {
+            return false;
+        }
+        return noLoneSurrogates(node);
+    }
+
+    private static boolean noLoneSurrogates(JsonNode node) {
+        if (node.isTextual()) {
+            return wellFormed(node.textValue());
+        }
+        for (var fields = node.fields(); fields.hasNext(); ) {
+            var field = fields.next();
+            if (!wellFormed(field.getKey()) || !noLoneSurrogates(field.getValue())) {
+                return false;
+            }
+        }
+        for (JsonNode element : node) {
+            if (node.isArray() && !noLoneSurrogates(element)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean wellFormed(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c)
+                    && i + 1 < s.length()
+                    && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String jdkDecode(byte[] bytes) {

@@ -41,7 +41,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class WriteBenchmark {
-    @Param({"jsonl", "jsonl-utf8", "avro", "text"})
+    @Param({"jsonl", "jsonl-base64", "jsonl-utf8", "avro", "text"})
     public String format;
 
     @Param({"none", "gzip", "gzip:1", "zstd", "zstd:1"})
@@ -61,6 +61,9 @@ public class WriteBenchmark {
         if (format.equals("jsonl-utf8")) {
             formatName = "jsonl";
             formatSettings.put("format.jsonl.payload-encoding", "utf8-or-base64");
+        } else if (format.equals("jsonl-base64")) {
+            formatName = "jsonl";
+            formatSettings.put("format.jsonl.payload-encoding", "base64");
         }
         fileFormat = HotPath.plugin(FileFormatProvider.class, "format", formatName, formatSettings);
         String[] c = codec.split(":");
@@ -70,6 +73,11 @@ public class WriteBenchmark {
                         "codec",
                         c[0],
                         c.length > 1 ? Map.of("codec." + c[0] + ".level", c[1]) : Map.of());
+        if (fileFormat.compressesInternally()) {
+            // as the engine does: avro compresses its blocks with the codec, nothing around them
+            fileFormat = fileFormat.withCodec(fileCodec);
+            fileCodec = HotPath.plugin(CodecProvider.class, "codec", "none", Map.of());
+        }
         var parser =
                 HotPath.plugin(RecordParserProvider.class, "parser", "kafka-timestamp", Map.of());
         ArchiveRecord[] raw = HotPath.records(HotPath.DISTINCT);

@@ -38,7 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code verify}, {@code cat} and {@code restore} on one real archive: a topic with every record
  * shape, archived in 15-minute buckets of record time so that objects of one batch overlap in
- * offsets.
+ * offsets. This class runs on the default format (jsonl, JSON payloads kept as JSON) with gzip;
+ * subclasses run the same tools on other formats.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -80,7 +81,8 @@ class ToolsTest {
         s.put("partitioner", "time");
         s.put("partitioner.time.pattern", "'dt='yyyy-MM-dd'/hr='HH'/min='mm");
         s.put("partitioner.time.bucket", "15m");
-        s.put("codec", "gzip");
+        s.put("format", format());
+        s.put("codec", codec());
         s.put("upload.max-records", "700");
         s.put("upload.max-file-age", "1s");
         s.put("consumer.poll-timeout", "200ms");
@@ -94,6 +96,21 @@ class ToolsTest {
                 Thread.sleep(200);
             }
         }
+    }
+
+    /** The {@code format} of the archive. */
+    protected String format() {
+        return "jsonl";
+    }
+
+    /** The {@code codec} of the archive. */
+    protected String codec() {
+        return "gzip";
+    }
+
+    /** How the names of the archive's objects end. */
+    protected String objectSuffix() {
+        return ".jsonl.gz";
     }
 
     private record Run(int code, String out, String err) {}
@@ -220,12 +237,26 @@ class ToolsTest {
     }
 
     @Test
+    @Order(0)
+    void objectsAreNamedByFormatAndCodec() throws Exception {
+        List<Path> objects;
+        try (var files = Files.walk(archive)) {
+            objects = files.filter(Files::isRegularFile).toList();
+        }
+        assertThat(objects)
+                .isNotEmpty()
+                .allSatisfy(f -> assertThat(f.getFileName().toString()).endsWith(objectSuffix()));
+    }
+
+    @Test
     @Order(5)
     void verifyFailsWhenAnObjectIsMissing() throws Exception {
         Path victim;
         try (var files = Files.walk(archive)) {
             victim =
-                    files.filter(f -> f.toString().endsWith(".jsonl.gz")).findFirst().orElseThrow();
+                    files.filter(f -> f.toString().endsWith(objectSuffix()))
+                            .findFirst()
+                            .orElseThrow();
         }
         Files.delete(victim);
         Run r = cli("verify", archive.toString(), "--bootstrap-servers", kafka.bootstrapServers());
