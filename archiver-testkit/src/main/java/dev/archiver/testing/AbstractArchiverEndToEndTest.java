@@ -7,6 +7,7 @@ import dev.archiver.EngineHooks;
 import dev.archiver.config.Settings;
 import dev.archiver.record.ArchiveRecord;
 import dev.archiver.record.TopicPartitionId;
+import dev.archiver.storage.ArchiveMetadata;
 import dev.archiver.storage.ObjectStorage;
 import dev.archiver.storage.StorageLocation;
 import dev.archiver.storage.StorageProviders;
@@ -494,11 +495,11 @@ public abstract class AbstractArchiverEndToEndTest {
             Map<String, String> meta = storage.stat(loc).orElseThrow().metadata();
             assertThat(meta)
                     .containsKeys(
-                            "archiver-records",
-                            "archiver-first-offset",
-                            "archiver-last-offset",
-                            "archiver-min-timestamp",
-                            "archiver-max-timestamp");
+                            ArchiveMetadata.RECORDS,
+                            ArchiveMetadata.FIRST_OFFSET,
+                            ArchiveMetadata.LAST_OFFSET,
+                            ArchiveMetadata.MIN_TIMESTAMP,
+                            ArchiveMetadata.MAX_TIMESTAMP);
             List<ArchiveRecord> inObject = new ArrayList<>();
             try (var reader = dev.archiver.verify.ArchiveFiles.load().open(storage, loc)) {
                 ArchiveRecord r;
@@ -506,12 +507,13 @@ public abstract class AbstractArchiverEndToEndTest {
                     inObject.add(r);
                 }
             }
-            assertThat(Long.parseLong(meta.get("archiver-records"))).isEqualTo(inObject.size());
-            assertThat(Long.parseLong(meta.get("archiver-first-offset")))
+            assertThat(Long.parseLong(meta.get(ArchiveMetadata.RECORDS)))
+                    .isEqualTo(inObject.size());
+            assertThat(Long.parseLong(meta.get(ArchiveMetadata.FIRST_OFFSET)))
                     .isEqualTo(inObject.get(0).offset());
-            assertThat(Long.parseLong(meta.get("archiver-last-offset")))
+            assertThat(Long.parseLong(meta.get(ArchiveMetadata.LAST_OFFSET)))
                     .isEqualTo(inObject.get(inObject.size() - 1).offset());
-            assertThat(Long.parseLong(meta.get("archiver-min-timestamp")))
+            assertThat(Long.parseLong(meta.get(ArchiveMetadata.MIN_TIMESTAMP)))
                     .isEqualTo(
                             inObject.stream()
                                     .mapToLong(ArchiveRecord::timestamp)
