@@ -45,7 +45,9 @@ import java.util.regex.PatternSyntaxException;
  * <table>
  *   <caption>settings</caption>
  *   <tr><td>{@code kafka.consumer.*}</td><td>passed to the KafkaConsumer; {@code bootstrap.servers} and {@code group.id} required;
- *       {@code enable.auto.commit} must not be true; defaults {@code auto.offset.reset=earliest}, {@code isolation.level=read_committed}</td></tr>
+ *       {@code enable.auto.commit} must not be true; defaults {@code auto.offset.reset=earliest}, {@code isolation.level=read_committed}
+ *       and, with the classic group protocol, {@code partition.assignment.strategy=CooperativeStickyAssignor} (a rebalance then
+ *       keeps the staged data of the partitions a member keeps)</td></tr>
  *   <tr><td>{@code topics} / {@code topics.pattern}</td><td>a comma list of topics, or a regex (exactly one of them)</td></tr>
  *   <tr><td>{@code storage.uri}</td><td>the archive root, e.g. {@code s3://bucket/prefix} (required); {@code storage.NAME.*} go to the backend</td></tr>
  *   <tr><td>{@code format}</td><td>{@code jsonl} (default), {@code avro}, {@code text}, or a plug-in; {@code format.NAME.*}</td></tr>
@@ -711,6 +713,13 @@ public final class ArchiverConfig {
             props.put("enable.auto.commit", "false");
             props.putIfAbsent("auto.offset.reset", "earliest");
             props.putIfAbsent("isolation.level", "read_committed");
+            Object protocol = props.get("group.protocol");
+            if (protocol == null || protocol.toString().trim().equalsIgnoreCase("classic")) {
+                // an eager rebalance revokes every partition and throws away all unsealed data
+                props.putIfAbsent(
+                        "partition.assignment.strategy",
+                        "org.apache.kafka.clients.consumer.CooperativeStickyAssignor");
+            }
             if (topics.isEmpty() && topicPattern == null) {
                 throw new ConfigException("Missing required setting topics (or topics.pattern)");
             }

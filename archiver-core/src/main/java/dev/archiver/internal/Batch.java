@@ -22,6 +22,8 @@ final class Batch {
         UPLOADED,
         OWNERSHIP_LOST,
         ABANDONED,
+        /** The store refused an upload for good; {@link #failure} says why. Stops the thread. */
+        FAILED,
         /** A test hook simulated a crash on the upload thread; {@link #failure} holds it. */
         CRASHED
     }

@@ -13,6 +13,7 @@ import dev.archiver.storage.StorageException;
 import dev.archiver.storage.StorageLocation;
 import dev.archiver.storage.UploadOptions.Precondition;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Optional;
@@ -29,6 +30,12 @@ import org.slf4j.LoggerFactory;
  */
 final class BatchUploader {
     private static final Logger log = LoggerFactory.getLogger(BatchUploader.class);
+
+    /**
+     * Attempts after which an error the store calls non-retryable (bad request, access denied)
+     * fails the batch for good, rather than holding the partition and an upload thread for ever.
+     */
+    static final int PERMANENT_ERROR_ATTEMPTS = 5;
 
     /**
      * How the loop learns that a batch finished. Called on the upload thread, once per batch, after
@@ -92,8 +99,9 @@ final class BatchUploader {
             hooks.beforeUpload(batch.partition, batch.firstOffset, batch.nextOffset);
             batch.lock = tracker.lock(batch.partition, batch.expectedCommitted);
             Set<Batch.SealedFile> done = new HashSet<>();
+            int permanentErrors = 0;
             for (int attempt = 1; ; attempt++) {
-                StorageLocation current = null;
+                Batch.SealedFile current = null;
                 try {
                     for (Batch.SealedFile f : batch.files) {
                         if (done.contains(f)) {
@@ -103,7 +111,7 @@ final class BatchUploader {
                             batch.result = Batch.Result.ABANDONED;
                             return;
                         }
-                        current = f.target();
+                        current = f;
                         long start = System.nanoTime();
                         uploadOne(batch, f);
                         done.add(f);
@@ -130,9 +138,34 @@ final class BatchUploader {
                         return;
                     }
                     stats.uploadFailures.incrementAndGet();
+                    if (current != null && !Files.exists(current.localFile())) {
+                        // the staged file is gone (staging cleaned): only a replay can heal this
+                        batch.failure = e;
+                        batch.result = Batch.Result.ABANDONED;
+                        log.warn(
+                                "{}: the staged file of {} is gone; replaying {}",
+                                name,
+                                current.target(),
+                                batch);
+                        return;
+                    }
                     boolean retryable = !(e instanceof StorageException se) || se.retryable();
+                    StorageLocation failed = current == null ? null : current.target();
+                    if (!retryable && ++permanentErrors >= PERMANENT_ERROR_ATTEMPTS) {
+                        batch.failure =
+                                new StorageException(
+                                        "Uploading "
+                                                + failed
+                                                + " failed "
+                                                + permanentErrors
+                                                + " times with an error the store calls permanent: "
+                                                + e.getMessage(),
+                                        false,
+                                        e);
+                        batch.result = Batch.Result.FAILED;
+                        return;
+                    }
                     Duration wait = retryable ? backoff : config.retryMaxBackoff();
-                    StorageLocation failed = current;
                     log.warn(
                             "{}: uploading {} failed (attempt {}, retrying in {}): {}",
                             name,
@@ -221,12 +254,20 @@ final class BatchUploader {
 
     /**
      * Whether {@code writer} owned the partition after {@code me}: then this upload is a zombie's.
+     * A higher generation is newer. Within one generation only one member owns a partition, so a
+     * different member there is the same static member ({@code group.instance.id}) in another
+     * incarnation: restarted within the session timeout, it keeps the generation and gets a new
+     * member id. The incarnation whose consumer started later is the newer one; the older one is
+     * the zombie (the broker also fences its commits).
      */
     static boolean newerOwner(ArchiveMetadata.Owner writer, ArchiveMetadata.Owner me) {
         if (writer.epoch() != me.epoch()) {
             return writer.epoch() > me.epoch();
         }
-        return !writer.memberId().equals(me.memberId());
+        if (writer.memberId().equals(me.memberId())) {
+            return false;
+        }
+        return !writer.sameStaticMember(me) || writer.startedMillis() >= me.startedMillis();
     }
 
     private static Duration min(Duration a, Duration b) {

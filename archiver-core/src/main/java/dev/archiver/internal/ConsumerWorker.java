@@ -28,6 +28,7 @@ import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
@@ -108,7 +109,8 @@ public final class ConsumerWorker implements Runnable {
         this.config = config;
         this.stats = stats;
         this.listener = config.listener();
-        this.stagingRoot = stagingRoot;
+        // one directory per thread: threads of one process never delete each other's staging
+        this.stagingRoot = stagingRoot.resolve(name);
         this.name = name;
         this.ticker = ticker;
         this.clockAnchor = config.clock().instant();
@@ -193,25 +195,7 @@ public final class ConsumerWorker implements Runnable {
         try {
             subscribe();
             while (running) {
-                ConsumerRecords<byte[], byte[]> records;
-                try {
-                    records = consumer.poll(config.pollTimeout());
-                } catch (WakeupException e) {
-                    processCompletions();
-                    if (running) {
-                        continue;
-                    }
-                    break;
-                }
-                handle(records);
-                processCompletions();
-                sealDue(now());
-                flow.enforceBounds(writers, this::seal);
-                flow.resumeDue(writers.values());
-                if (ticker.nanos() - gaugesUpdatedNanos >= GAUGE_INTERVAL_NANOS) {
-                    gaugesUpdatedNanos = ticker.nanos();
-                    gauges.update(writers.values(), consumer);
-                }
+                pollOnce();
             }
             drain();
             gauges.update(writers.values(), consumer);
@@ -238,7 +222,29 @@ public final class ConsumerWorker implements Runnable {
         }
     }
 
-    private void subscribe() {
+    /**
+     * One turn of the loop: poll, stage, commit what is durable, seal what is due, flow control.
+     */
+    void pollOnce() {
+        ConsumerRecords<byte[], byte[]> records;
+        try {
+            records = consumer.poll(config.pollTimeout());
+        } catch (WakeupException e) {
+            processCompletions(); // a stop, or a crash on an upload thread
+            return;
+        }
+        handle(records);
+        processCompletions();
+        sealDue(now());
+        flow.enforceBounds(writers, this::seal);
+        flow.resumeDue(writers.values());
+        if (ticker.nanos() - gaugesUpdatedNanos >= GAUGE_INTERVAL_NANOS) {
+            gaugesUpdatedNanos = ticker.nanos();
+            gauges.update(writers.values(), consumer);
+        }
+    }
+
+    void subscribe() {
         ConsumerRebalanceListener rebalance =
                 new ConsumerRebalanceListener() {
                     @Override
@@ -293,7 +299,8 @@ public final class ConsumerWorker implements Runnable {
 
     private void revoke(Collection<TopicPartition> partitions, boolean stillOwned) {
         if (partitions.isEmpty() || crashed) {
-            return; // closing a crashed consumer revokes: leave everything as a killed process would
+            return; // closing a crashed consumer revokes: leave everything as a killed process
+            // would
         }
         stats.rebalances.incrementAndGet();
         if (stillOwned) {
@@ -361,7 +368,7 @@ public final class ConsumerWorker implements Runnable {
 
     // ---- sealing ----
 
-    private void sealDue(Instant now) throws IOException {
+    private void sealDue(Instant now) {
         for (PartitionWriter w : writers.values()) {
             if (w.inFlight != null) {
                 continue;
@@ -376,9 +383,30 @@ public final class ConsumerWorker implements Runnable {
         }
     }
 
-    private void seal(PartitionWriter w) throws IOException {
-        long nextOffset = consumer.position(w.topicPartition, POSITION_TIMEOUT);
-        uploader.submit(w.seal(nextOffset, owner()));
+    /**
+     * Seals a writer's open files and submits the batch. A position that cannot be read in time is
+     * retried on the next loop; a file that cannot be finished (a full disk) is handled like any
+     * staging failure: the partition is rewound and paused, not the thread stopped.
+     *
+     * @return whether a batch was submitted
+     */
+    private boolean seal(PartitionWriter w) {
+        long nextOffset;
+        try {
+            nextOffset = consumer.position(w.topicPartition, POSITION_TIMEOUT);
+        } catch (TimeoutException e) {
+            log.warn("{}: no position for {} yet; sealing later: {}", name, w, e.getMessage());
+            return false;
+        }
+        Batch batch;
+        try {
+            batch = w.seal(nextOffset, owner());
+        } catch (IOException e) {
+            flow.stagingFailed(w, e);
+            return false;
+        }
+        uploader.submit(batch);
+        return true;
     }
 
     private ArchiveMetadata.Owner owner() {
@@ -442,6 +470,9 @@ public final class ConsumerWorker implements Runnable {
                         offsets.rewind(w);
                     }
                 }
+                case FAILED ->
+                        throw new IllegalStateException(
+                                batch.failure.getMessage() + " (" + batch + ")", batch.failure);
                 case PENDING, CRASHED -> {}
             }
         }

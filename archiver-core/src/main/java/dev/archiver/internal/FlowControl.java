@@ -20,10 +20,10 @@ import org.slf4j.LoggerFactory;
 final class FlowControl {
     private static final Logger log = LoggerFactory.getLogger(FlowControl.class);
 
-    /** Seals a writer's open files and hands the batch to the uploader. */
+    /** Seals a writer's open files and hands the batch to the uploader; false when it could not. */
     @FunctionalInterface
     interface Sealer {
-        void seal(PartitionWriter w) throws IOException;
+        boolean seal(PartitionWriter w);
     }
 
     private final ArchiverConfig config;
@@ -82,6 +82,9 @@ final class FlowControl {
         long now = ticker.nanos();
         for (PartitionWriter w : writers) {
             if (w.paused && now - w.pausedUntilNanos >= 0) {
+                if (w.rewindPending && !offsets.rewind(w)) {
+                    continue; // still no known position: held for another backoff
+                }
                 w.paused = false;
                 if (!pausedAll) {
                     if (due == null) {
@@ -100,8 +103,7 @@ final class FlowControl {
      * Seals the oldest batches while staging is over its bounds; pauses all consumption when no
      * partition can be sealed (every one has a batch in flight) and resumes once under the bounds.
      */
-    void enforceBounds(Map<TopicPartition, PartitionWriter> writers, Sealer sealer)
-            throws IOException {
+    void enforceBounds(Map<TopicPartition, PartitionWriter> writers, Sealer sealer) {
         while (Gauges.stagedBytes(writers.values()) > config.maxStagedBytes()
                 || Gauges.openFiles(writers.values()) > config.maxOpenFiles()) {
             PartitionWriter oldest = null;
@@ -123,7 +125,9 @@ final class FlowControl {
                 }
                 return;
             }
-            sealer.seal(oldest);
+            if (!sealer.seal(oldest)) {
+                return; // retried on the next loop
+            }
         }
         if (pausedAll) {
             List<TopicPartition> resume = new ArrayList<>();

@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -111,11 +112,18 @@ final class PartitionOffsets {
      */
     void commitIdle(PartitionWriter w) {
         long now = ticker.nanos();
-        if (now - w.lastIdleCommitNanos < IDLE_COMMIT_INTERVAL_NANOS) {
+        if (w.rewindPending || now - w.lastIdleCommitNanos < IDLE_COMMIT_INTERVAL_NANOS) {
+            // a held partition's position is past records it discarded: never commit it
             return;
         }
         w.lastIdleCommitNanos = now;
-        long position = consumer.position(w.topicPartition, POSITION_TIMEOUT);
+        long position;
+        try {
+            position = consumer.position(w.topicPartition, POSITION_TIMEOUT);
+        } catch (TimeoutException e) {
+            log.debug("{}: no position for {} yet: {}", name, w.partition, e.getMessage());
+            return;
+        }
         w.checkPosition(position);
         if (position > w.committed) {
             try {
@@ -130,9 +138,14 @@ final class PartitionOffsets {
 
     /**
      * Discards the writer's open files and seeks back: to the end of its in-flight batch when it
-     * has one, else to the committed offset.
+     * has one, else to the committed offset. When the committed offset cannot be read and none is
+     * known yet, the partition is held (paused, {@link PartitionWriter#rewindPending}) rather than
+     * left where it is, which would let a later commit pass over the discarded records; {@link
+     * FlowControl#resumeDue} retries the rewind after a backoff.
+     *
+     * @return whether the consumer now stands on a known position
      */
-    void rewind(PartitionWriter w) {
+    boolean rewind(PartitionWriter w) {
         TopicPartition tp = w.topicPartition;
         w.discardOpenFiles();
         if (w.inFlight != null) {
@@ -140,7 +153,8 @@ final class PartitionOffsets {
             // fails and rewinds again): replaying them now would stage them twice
             consumer.seek(tp, w.inFlight.nextOffset);
             w.lastHandled = w.inFlight.nextOffset - 1;
-            return;
+            w.rewindPending = false;
+            return true;
         }
         try {
             Map<TopicPartitionId, Long> committed = tracker.committed(Set.of(w.partition));
@@ -156,16 +170,31 @@ final class PartitionOffsets {
                 consumer.seekToBeginning(List.of(tp));
                 w.lastHandled = -1;
             }
+            w.rewindPending = false;
+            return true;
         } catch (IOException e) {
-            // the next rebalance or the next failure retries; staged data is gone either way
+            if (w.committed >= 0) {
+                log.warn(
+                        "{}: cannot read the committed offset of {}, rewinding to the last one known ({}): {}",
+                        name,
+                        w.partition,
+                        w.committed,
+                        e.getMessage());
+                consumer.seek(tp, w.committed);
+                w.lastHandled = w.committed - 1;
+                w.rewindPending = false;
+                return true;
+            }
             log.warn(
-                    "{}: cannot read the committed offset of {}: {}",
+                    "{}: cannot read the committed offset of {}; holding it until it can be read: {}",
                     name,
                     w.partition,
                     e.getMessage());
-            if (w.committed >= 0) {
-                consumer.seek(tp, w.committed);
-            }
+            consumer.pause(List.of(tp));
+            w.paused = true;
+            w.rewindPending = true;
+            w.pausedUntilNanos = ticker.nanos() + config.retryInitialBackoff().toNanos();
+            return false;
         }
     }
 

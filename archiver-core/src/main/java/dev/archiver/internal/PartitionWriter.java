@@ -15,6 +15,7 @@ import dev.archiver.storage.UploadOptions;
 import dev.archiver.storage.UploadOptions.Precondition;
 import dev.archiver.transform.RecordTransformer;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -42,6 +43,8 @@ import org.slf4j.LoggerFactory;
 final class PartitionWriter {
     private static final Logger log = LoggerFactory.getLogger(PartitionWriter.class);
     private static final long GAP_WARNING_INTERVAL_NANOS = 60_000_000_000L;
+    static final int MAX_KEY_BYTES = 1024;
+    static final int MAX_SEGMENT_BYTES = 255;
 
     final TopicPartition topicPartition;
     final TopicPartitionId partition;
@@ -82,6 +85,12 @@ final class PartitionWriter {
     long pausedUntilNanos;
 
     boolean paused;
+
+    /**
+     * Held because a rewind found no known committed position; the rewind is retried before the
+     * partition resumes.
+     */
+    boolean rewindPending;
 
     PartitionWriter(
             TopicPartition topicPartition,
@@ -153,6 +162,11 @@ final class PartitionWriter {
         }
         OpenFile file = open.get(path);
         if (file == null) {
+            String tooLong = keyTooLong(path, record.offset());
+            if (tooLong != null) {
+                badRecord(record, new IllegalArgumentException(tooLong), now);
+                return;
+            }
             file = OpenFile.create(path, newStagingFile(), now, config.format(), config.codec());
             open.put(path, file);
         }
@@ -193,6 +207,41 @@ final class PartitionWriter {
                         name, () -> listener.deadLettered(partition, record.offset(), error));
             }
         }
+    }
+
+    /**
+     * Checks the key a new file would get against what every supported store accepts: at most
+     * {@value #MAX_KEY_BYTES} bytes of UTF-8 and {@value #MAX_SEGMENT_BYTES} per path segment (a
+     * file name on local file systems). Checked once per new output partition, so a field value
+     * that makes a key too long sends its record to the bad-record handling instead of blocking the
+     * partition with an upload that can never succeed.
+     *
+     * @return why the key is too long, or null when it fits
+     */
+    private String keyTooLong(PartitionPath path, long offset) {
+        String key =
+                config.storageRoot()
+                        .resolve(
+                                config.keyTemplate()
+                                        .render(
+                                                partition.topic(),
+                                                path,
+                                                partition.partition(),
+                                                offset,
+                                                config.format().extension()
+                                                        + config.codec().extension()))
+                        .key();
+        int bytes = key.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > MAX_KEY_BYTES) {
+            return "object key of " + bytes + " bytes is longer than " + MAX_KEY_BYTES;
+        }
+        for (String segment : key.split("/")) {
+            int b = segment.getBytes(StandardCharsets.UTF_8).length;
+            if (b > MAX_SEGMENT_BYTES) {
+                return "object key segment of " + b + " bytes is longer than " + MAX_SEGMENT_BYTES;
+            }
+        }
+        return null;
     }
 
     private Path newStagingFile() throws IOException {
