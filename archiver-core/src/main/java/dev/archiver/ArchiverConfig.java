@@ -65,7 +65,8 @@ import java.util.regex.PatternSyntaxException;
  *   <tr><td>{@code key.generation}</td><td>the {@code {generation}} token, default 1 (Secor's naming)</td></tr>
  *   <tr><td>{@code staging.dir}</td><td>local staging directory, default {@code java.io.tmpdir/kafka-archiver}</td></tr>
  *   <tr><td>{@code staging.max-open-files} / {@code staging.max-bytes}</td><td>1000 / 1GB: reaching either seals the oldest batch</td></tr>
- *   <tr><td>{@code consumer.threads}</td><td>consumer threads (default 1)</td></tr>
+ *   <tr><td>{@code consumer.threads}</td><td>consumer threads (default 1); with {@code kafka.consumer.group.instance.id} set and more than one
+ *       thread, each thread joins as {@code <id>-<thread>} (0, 1, ...)</td></tr>
  *   <tr><td>{@code consumer.poll-timeout}</td><td>default 500ms</td></tr>
  *   <tr><td>{@code errors.tolerance}</td><td>{@code dead-letter} (default), {@code skip}, {@code fail}</td></tr>
  *   <tr><td>{@code errors.dead-letter.prefix}</td><td>default {@code _dead-letter}</td></tr>

@@ -93,8 +93,18 @@ public final class ConsumerWorker implements Runnable {
             ExecutorService uploads,
             EngineStats stats,
             Path stagingRoot,
-            String name) {
-        this(config, storage, uploads, stats, stagingRoot, name, KafkaConsumer::new, Ticker.SYSTEM);
+            String name,
+            int thread) {
+        this(
+                config,
+                storage,
+                uploads,
+                stats,
+                stagingRoot,
+                name,
+                thread,
+                KafkaConsumer::new,
+                Ticker.SYSTEM);
     }
 
     ConsumerWorker(
@@ -104,6 +114,7 @@ public final class ConsumerWorker implements Runnable {
             EngineStats stats,
             Path stagingRoot,
             String name,
+            int thread,
             ConsumerFactory consumers,
             Ticker ticker) {
         this.config = config;
@@ -121,6 +132,11 @@ public final class ConsumerWorker implements Runnable {
         props.put("key.deserializer", ByteArrayDeserializer.class.getName());
         props.put("value.deserializer", ByteArrayDeserializer.class.getName());
         props.putIfAbsent("client.id", name);
+        Object instance = props.get("group.instance.id");
+        if (instance != null && config.consumerThreads() > 1) {
+            // each thread is a member of its own: one shared instance id would fence the others
+            props.put("group.instance.id", instance + "-" + thread);
+        }
         this.consumer = consumers.create(props);
         OffsetTracker t;
         try {

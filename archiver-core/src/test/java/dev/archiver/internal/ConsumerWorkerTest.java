@@ -197,6 +197,7 @@ class ConsumerWorkerTest {
                         new EngineStats(),
                         staging,
                         name,
+                        0,
                         props -> consumer,
                         ticker);
         w.subscribe();
@@ -377,6 +378,35 @@ class ConsumerWorkerTest {
         pollUntil(second, b, () -> second.committedOffset(P0) == 15);
         assertThat(b.failure()).isNull();
         assertThat(archivedOffsets(config.storage())).isEqualTo(range(0, 15));
+    }
+
+    @Test
+    void staticInstanceIdIsMadeUniquePerConsumerThread() {
+        ArchiverConfig config =
+                config(
+                                Map.of(
+                                        "consumer.threads",
+                                        "2",
+                                        "kafka.consumer.group.instance.id",
+                                        "archiver-a"))
+                        .build();
+        List<Object> ids = new ArrayList<>();
+        for (int thread = 0; thread < 2; thread++) {
+            new ConsumerWorker(
+                    config,
+                    config.storage(),
+                    uploads,
+                    new EngineStats(),
+                    staging,
+                    "t" + thread,
+                    thread,
+                    props -> {
+                        ids.add(props.get("group.instance.id"));
+                        return new FlakyConsumer();
+                    },
+                    Ticker.SYSTEM);
+        }
+        assertThat(ids).containsExactly("archiver-a-0", "archiver-a-1");
     }
 
     /** The memory store, refusing every upload with a non-retryable error. */
