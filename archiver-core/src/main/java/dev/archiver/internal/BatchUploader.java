@@ -224,6 +224,19 @@ final class BatchUploader {
             }
             Optional<ArchiveMetadata.Owner> writer =
                     ArchiveMetadata.owner(current.get().metadata());
+            if (writer.isPresent()
+                    && !writer.get().group().isEmpty()
+                    && !writer.get().group().equals(batch.owner.group())) {
+                throw new StorageException(
+                        "Not replacing "
+                                + f.target()
+                                + ": it was written by consumer group '"
+                                + writer.get().group()
+                                + "', this is '"
+                                + batch.owner.group()
+                                + "' (two jobs archive to the same keys: give each its own storage.uri or key template)",
+                        false);
+            }
             if (writer.isPresent() && newerOwner(writer.get(), batch.owner)) {
                 throw new OwnershipLostException(
                         f.target()

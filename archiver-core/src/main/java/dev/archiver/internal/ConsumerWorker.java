@@ -428,6 +428,7 @@ public final class ConsumerWorker implements Runnable {
     private ArchiveMetadata.Owner owner() {
         ConsumerGroupMetadata group = consumer.groupMetadata();
         return new ArchiveMetadata.Owner(
+                ArchiveMetadata.asciiOnly(config.groupId()),
                 group.generationId(),
                 ArchiveMetadata.asciiOnly(group.memberId()),
                 ArchiveMetadata.asciiOnly(group.groupInstanceId().orElse("")),

@@ -39,6 +39,13 @@ public final class ArchiveMetadata {
     /** Name of the file format ({@code jsonl} for dead-letter objects). */
     public static final String FORMAT = "archiver-format";
 
+    /**
+     * The consumer group that wrote the object. An engine never replaces an object of another group
+     * (a second job on the same keys, or a group that was renamed): its offsets and generations say
+     * nothing about that object.
+     */
+    public static final String GROUP = "archiver-group";
+
     /** Consumer-group generation of the writer when it sealed the object (fencing). */
     public static final String OWNER_EPOCH = "archiver-owner-epoch";
 
@@ -61,11 +68,14 @@ public final class ArchiveMetadata {
     private ArchiveMetadata() {}
 
     /**
-     * Who wrote an object: the group generation and member id at sealing time, the static instance
-     * id (empty for dynamic members) and when the writer's consumer started.
+     * Who wrote an object: the consumer group (empty when the object does not say), the group
+     * generation and member id at sealing time, the static instance id (empty for dynamic members)
+     * and when the writer's consumer started.
      */
-    public record Owner(int epoch, String memberId, String instanceId, long startedMillis) {
+    public record Owner(
+            String group, int epoch, String memberId, String instanceId, long startedMillis) {
         public Owner {
+            requireNonNull(group, "group is null");
             requireNonNull(memberId, "memberId is null");
             requireNonNull(instanceId, "instanceId is null");
         }
@@ -110,6 +120,9 @@ public final class ArchiveMetadata {
         }
 
         public Builder owner(Owner owner) {
+            if (!owner.group().isEmpty()) {
+                map.put(GROUP, asciiOnly(owner.group()));
+            }
             map.put(OWNER_EPOCH, Integer.toString(owner.epoch()));
             map.put(OWNER, asciiOnly(owner.memberId()));
             if (!owner.instanceId().isEmpty()) {
@@ -145,7 +158,8 @@ public final class ArchiveMetadata {
 
     /**
      * The writer of an object, or empty when it carries no owner epoch (written by a store or
-     * version without fencing metadata). A missing member id reads as empty, a missing start as 0.
+     * version without fencing metadata). A missing group or member id reads as empty, a missing
+     * start as 0.
      */
     public static Optional<Owner> owner(Map<String, String> metadata) {
         OptionalLong epoch = longValue(metadata, OWNER_EPOCH);
@@ -154,6 +168,7 @@ public final class ArchiveMetadata {
         }
         return Optional.of(
                 new Owner(
+                        metadata.getOrDefault(GROUP, ""),
                         (int) epoch.getAsLong(),
                         metadata.getOrDefault(OWNER, ""),
                         metadata.getOrDefault(OWNER_INSTANCE, ""),

@@ -11,6 +11,7 @@ import dev.archiver.format.RecordWriter;
 import dev.archiver.format.jsonl.JsonlFormatProvider;
 import dev.archiver.parse.ParsedRecord;
 import dev.archiver.record.ArchiveRecord;
+import dev.archiver.storage.ArchiveMetadata;
 import dev.archiver.storage.ObjectInfo;
 import dev.archiver.storage.ObjectStorage;
 import dev.archiver.storage.StorageException;
@@ -475,6 +476,42 @@ class ConsumerWorkerTest {
                 .hasMessageContaining("permanent")
                 .hasMessageContaining("403 Forbidden");
         assertThat(attempts.get()).isEqualTo(BatchUploader.PERMANENT_ERROR_ATTEMPTS);
+        assertThat(consumer.committedOffset(P0)).isEqualTo(-1);
+    }
+
+    @Test
+    void objectOfAnotherConsumerGroupIsNeverOverwritten() throws Exception {
+        ArchiverConfig config = config(Map.of()).build();
+        StorageLocation key =
+                StorageLocation.of(root).resolve("events/events-0-00000000000000000000.jsonl");
+        Path other = staging.resolve("other-job.jsonl");
+        java.nio.file.Files.writeString(other, "another job's archive\n");
+        Map<String, String> foreign =
+                ArchiveMetadata.builder()
+                        .records(1, 0, 0)
+                        .owner(new ArchiveMetadata.Owner("other-job", 0, "m-1", "", 1))
+                        .build();
+        config.storage()
+                .upload(other, key, new UploadOptions(foreign, UploadOptions.Precondition.none()));
+        FlakyConsumer consumer = new FlakyConsumer();
+        ConsumerWorker w = worker(config, consumer, Ticker.SYSTEM, "w");
+        consumer.rebalance(List.of(P0));
+        produce(10);
+        assertThatThrownBy(
+                        () -> {
+                            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                            while (System.nanoTime() < deadline) {
+                                poll(consumer, w);
+                                Thread.sleep(5);
+                            }
+                        })
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("'other-job'")
+                .hasMessageContaining("'worker-test'");
+        try (InputStream in = config.storage().open(key)) {
+            assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8))
+                    .isEqualTo("another job's archive\n");
+        }
         assertThat(consumer.committedOffset(P0)).isEqualTo(-1);
     }
 
