@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
@@ -30,7 +29,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,12 +56,6 @@ public final class ConsumerWorker implements Runnable {
      */
     private static final long GAUGE_INTERVAL_NANOS = Duration.ofMillis(100).toNanos();
 
-    /** Creates the consumer from the engine's consumer properties: the seam for unit tests. */
-    @FunctionalInterface
-    interface ConsumerFactory {
-        Consumer<byte[], byte[]> create(Map<String, Object> properties);
-    }
-
     private final ArchiverConfig config;
     private final EngineStats stats;
     private final ArchiverListener listener;
@@ -74,10 +66,9 @@ public final class ConsumerWorker implements Runnable {
     private final OffsetTracker tracker;
     private final PartitionOffsets offsets;
     private final FlowControl flow;
+    private final Completions completions;
     private final BatchUploader uploader;
     private final Map<TopicPartition, PartitionWriter> writers = new HashMap<>();
-    private final LinkedBlockingQueue<Batch> completions = new LinkedBlockingQueue<>();
-    private final List<Batch> pendingCommits = new ArrayList<>();
     private final long startedMillis;
     private final Instant clockAnchor;
     private final long tickerAnchor;
@@ -128,16 +119,7 @@ public final class ConsumerWorker implements Runnable {
         this.tickerAnchor = ticker.nanos();
         this.startedMillis = clockAnchor.toEpochMilli();
         this.gaugesUpdatedNanos = tickerAnchor - GAUGE_INTERVAL_NANOS;
-        Map<String, Object> props = new HashMap<>(config.consumerProperties());
-        props.put("key.deserializer", ByteArrayDeserializer.class.getName());
-        props.put("value.deserializer", ByteArrayDeserializer.class.getName());
-        props.putIfAbsent("client.id", name);
-        Object instance = props.get("group.instance.id");
-        if (instance != null && config.consumerThreads() > 1) {
-            // each thread is a member of its own: one shared instance id would fence the others
-            props.put("group.instance.id", instance + "-" + thread);
-        }
-        this.consumer = consumers.create(props);
+        this.consumer = consumers.create(ConsumerFactory.properties(config, name, thread));
         OffsetTracker t;
         try {
             t =
@@ -150,9 +132,9 @@ public final class ConsumerWorker implements Runnable {
         this.tracker = t;
         this.offsets = new PartitionOffsets(config, consumer, tracker, stats, ticker, name);
         this.flow = new FlowControl(config, consumer, offsets, stats, ticker, name);
+        this.completions = new Completions(writers, offsets, ticker, consumer::wakeup, name);
         this.uploader =
-                new BatchUploader(
-                        config, storage, tracker, uploads, stats, name, this::uploadCompleted);
+                new BatchUploader(config, storage, tracker, uploads, stats, name, completions);
     }
 
     /** Asks the loop to stop; {@link #run()} then drains in-flight uploads and returns. */
@@ -184,18 +166,6 @@ public final class ConsumerWorker implements Runnable {
     /** The consumer position of each assigned partition, as of the last gauge refresh. */
     public Map<TopicPartitionId, Long> positions() {
         return gauges.positions();
-    }
-
-    /**
-     * The loop's completion signal (upload threads): queues the batch for {@link
-     * #processCompletions()}. Only a simulated crash wakes the consumer, so that the loop stops at
-     * once as a killed process would.
-     */
-    private void uploadCompleted(Batch batch) {
-        completions.add(batch);
-        if (batch.result == Batch.Result.CRASHED) {
-            consumer.wakeup();
-        }
     }
 
     /**
@@ -246,11 +216,11 @@ public final class ConsumerWorker implements Runnable {
         try {
             records = consumer.poll(config.pollTimeout());
         } catch (WakeupException e) {
-            processCompletions(); // a stop, or a crash on an upload thread
+            completions.process(running); // a stop, or a crash on an upload thread
             return;
         }
         handle(records);
-        processCompletions();
+        completions.process(running);
         sealDue(now());
         flow.enforceBounds(writers, this::seal);
         flow.resumeDue(writers.values());
@@ -330,8 +300,8 @@ public final class ConsumerWorker implements Runnable {
                             .map(writers::get)
                             .anyMatch(w -> w != null && w.inFlight != null)
                     && ticker.nanos() < deadline) {
-                awaitCompletion(deadline);
-                processCompletions();
+                completions.await(deadline);
+                completions.process(running);
             }
         }
         List<TopicPartitionId> ids = new ArrayList<>();
@@ -437,95 +407,6 @@ public final class ConsumerWorker implements Runnable {
 
     // ---- completions and commits ----
 
-    private void processCompletions() {
-        Batch b;
-        while ((b = completions.poll()) != null) {
-            if (b.result == Batch.Result.CRASHED) {
-                throw b.failure instanceof EngineHooks.SimulatedCrash c
-                        ? c
-                        : new EngineHooks.SimulatedCrash("upload thread crashed");
-            }
-            pendingCommits.add(b);
-        }
-        for (var it = pendingCommits.iterator(); it.hasNext(); ) {
-            Batch batch = it.next();
-            TopicPartition tp =
-                    new TopicPartition(batch.partition.topic(), batch.partition.partition());
-            PartitionWriter w = writers.get(tp);
-            if (w == null || w.inFlight != batch) {
-                it.remove();
-                batch.lock.close();
-                batch.deleteLocalFiles();
-                continue;
-            }
-            switch (batch.result) {
-                case UPLOADED -> {
-                    if (batch.commitDeferred && ticker.nanos() - batch.commitRetryAtNanos < 0) {
-                        continue;
-                    }
-                    switch (offsets.commit(w, batch)) {
-                        case COMMITTED -> it.remove();
-                        case OWNERSHIP_LOST -> {
-                            it.remove();
-                            ownershipLost(w, batch.failure);
-                        }
-                        case RETRY_LATER -> {}
-                    }
-                }
-                case OWNERSHIP_LOST -> {
-                    it.remove();
-                    ownershipLost(w, batch.failure);
-                }
-                case ABANDONED -> {
-                    it.remove();
-                    batch.lock.close();
-                    batch.deleteLocalFiles();
-                    w.inFlight = null;
-                    if (running) {
-                        // an upload gave up (e.g. a non-retryable local error): replay from the
-                        // last commit
-                        offsets.rewind(w);
-                    }
-                }
-                case FAILED ->
-                        throw new IllegalStateException(
-                                batch.failure.getMessage() + " (" + batch + ")", batch.failure);
-                case PENDING, CRASHED -> {}
-            }
-        }
-    }
-
-    /**
-     * This consumer may have been fenced: drop staged data and replay from the committed offset.
-     */
-    private void ownershipLost(PartitionWriter w, Throwable cause) {
-        log.warn(
-                "{}: lost ownership of {}; replaying from the committed offset: {}",
-                name,
-                w.partition,
-                cause == null ? "" : cause.getMessage());
-        if (w.inFlight != null) {
-            BatchUploader.abandon(w.inFlight);
-            w.inFlight = null;
-        }
-        offsets.rewind(w);
-    }
-
-    private void awaitCompletion(long deadlineNanos) {
-        long wait = Math.min(deadlineNanos - ticker.nanos(), TimeUnit.MILLISECONDS.toNanos(200));
-        if (wait <= 0) {
-            return;
-        }
-        try {
-            Batch b = completions.poll(wait, TimeUnit.NANOSECONDS);
-            if (b != null) {
-                completions.add(b);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     /**
      * On stop: let in-flight uploads finish and commit them, within the shutdown timeout; discard
      * the rest.
@@ -534,8 +415,8 @@ public final class ConsumerWorker implements Runnable {
         long deadline = ticker.nanos() + config.shutdownTimeout().toNanos();
         while (writers.values().stream().anyMatch(w -> w.inFlight != null)
                 && ticker.nanos() < deadline) {
-            awaitCompletion(deadline);
-            processCompletions();
+            completions.await(deadline);
+            completions.process(running);
         }
         for (PartitionWriter w : writers.values()) {
             if (w.inFlight != null) {

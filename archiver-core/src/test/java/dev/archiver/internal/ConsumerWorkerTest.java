@@ -44,6 +44,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -80,6 +81,8 @@ class ConsumerWorkerTest {
     static final class FlakyConsumer extends MockConsumer<byte[], byte[]> {
         final AtomicBoolean committedFails = new AtomicBoolean();
         final AtomicInteger positionTimeouts = new AtomicInteger();
+        final AtomicInteger refusedCommits = new AtomicInteger();
+        final Map<TopicPartition, Long> commits = new java.util.concurrent.ConcurrentHashMap<>();
 
         FlakyConsumer() {
             super("earliest");
@@ -102,9 +105,18 @@ class ConsumerWorkerTest {
             return super.position(partition, timeout);
         }
 
+        @Override
+        public void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets, Duration timeout) {
+            if (refusedCommits.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                throw new CommitFailedException("the group has rebalanced");
+            }
+            super.commitSync(offsets, timeout);
+            offsets.forEach((tp, om) -> commits.put(tp, om.offset()));
+        }
+
+        /** The last offset committed, whether or not the partition is still assigned. */
         long committedOffset(TopicPartition tp) {
-            OffsetAndMetadata om = super.committed(Set.of(tp)).get(tp);
-            return om == null ? -1 : om.offset();
+            return commits.getOrDefault(tp, -1L);
         }
     }
 
@@ -287,6 +299,36 @@ class ConsumerWorkerTest {
         produce(12);
         pollUntil(consumer, w, () -> consumer.committedOffset(P0) == 20);
         assertThat(archivedOffsets(config.storage())).isEqualTo(range(0, 20));
+    }
+
+    @Test
+    void commitRefusedAfterTheUploadReplaysAndReplacesInsteadOfDuplicating() throws Exception {
+        ArchiverConfig config = config(Map.of()).build();
+        FlakyConsumer consumer = new FlakyConsumer();
+        ConsumerWorker w = worker(config, consumer, Ticker.SYSTEM, "w");
+        consumer.rebalance(List.of(P0));
+        produce(10);
+        consumer.refusedCommits.set(1);
+        pollUntil(consumer, w, () -> consumer.refusedCommits.get() == 0);
+        // the uploaded object stays behind uncommitted; the replay from the committed offset
+        // writes the same key again and replaces it
+        pollUntil(consumer, w, () -> consumer.committedOffset(P0) == 10);
+        produce(10);
+        pollUntil(consumer, w, () -> consumer.committedOffset(P0) == 20);
+        assertThat(archivedOffsets(config.storage())).isEqualTo(range(0, 20));
+    }
+
+    @Test
+    void revokedWhileABatchIsInFlightCommitsItBeforeLettingGo() throws Exception {
+        ArchiverConfig config = config(Map.of()).build();
+        FlakyConsumer consumer = new FlakyConsumer();
+        ConsumerWorker w = worker(config, consumer, Ticker.SYSTEM, "w");
+        consumer.rebalance(List.of(P0));
+        produce(10);
+        poll(consumer, w); // sealed and submitted; the upload runs on its own thread
+        consumer.rebalance(List.of()); // revocation waits for the batch and commits it
+        assertThat(consumer.committedOffset(P0)).isEqualTo(10);
+        assertThat(archivedOffsets(config.storage())).isEqualTo(range(0, 10));
     }
 
     @Test
