@@ -151,7 +151,10 @@ final class BatchUploader {
                     }
                     boolean retryable = !(e instanceof StorageException se) || se.retryable();
                     StorageLocation failed = current == null ? null : current.target();
-                    if (!retryable && ++permanentErrors >= PERMANENT_ERROR_ATTEMPTS) {
+                    // a failed precondition is a race with another writer: the next attempt
+                    // re-reads the object and decides again, so it is not counted as permanent
+                    boolean permanent = !retryable && !(e instanceof PreconditionFailedException);
+                    if (permanent && ++permanentErrors >= PERMANENT_ERROR_ATTEMPTS) {
                         batch.failure =
                                 new StorageException(
                                         "Uploading "
