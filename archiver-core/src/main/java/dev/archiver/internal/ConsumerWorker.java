@@ -267,6 +267,14 @@ public final class ConsumerWorker implements Runnable {
         Map<TopicPartitionId, Long> committed = offsets.committedWithRetry(ids);
         for (TopicPartition tp : partitions) {
             TopicPartitionId id = id(tp);
+            PartitionWriter previous = writers.remove(tp);
+            if (previous != null) {
+                // assigned again without a revocation: its state is as stale as its staging
+                if (previous.inFlight != null) {
+                    BatchUploader.abandon(previous.inFlight);
+                }
+                previous.discardOpenFiles();
+            }
             Path dir = stagingRoot.resolve(id.topic() + "-" + id.partition());
             Staging.deleteRecursively(dir);
             Long offset = committed.get(id);
@@ -284,9 +292,9 @@ public final class ConsumerWorker implements Runnable {
     }
 
     private void revoke(Collection<TopicPartition> partitions, boolean stillOwned) {
+        // closing a crashed consumer revokes too: leave everything as a killed process would
         if (partitions.isEmpty() || crashed) {
-            return; // closing a crashed consumer revokes: leave everything as a killed process
-            // would
+            return;
         }
         stats.rebalances.incrementAndGet();
         if (stillOwned) {
