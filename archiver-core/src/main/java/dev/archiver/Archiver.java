@@ -141,7 +141,8 @@ public final class Archiver implements AutoCloseable {
         for (int i = 0; i < config.consumerThreads(); i++) {
             String name = "archiver-" + safe(config.groupId()) + "-" + i;
             ConsumerWorker w =
-                    new ConsumerWorker(config, config.storage(), uploads, stats, instanceDir, name);
+                    new ConsumerWorker(
+                            config, config.storage(), uploads, stats, instanceDir, name, i);
             workers.add(w);
             Thread t = new Thread(w, name);
             threads.add(t);

@@ -46,9 +46,11 @@ import java.util.regex.PatternSyntaxException;
  * <table>
  *   <caption>settings</caption>
  *   <tr><td>{@code kafka.consumer.*}</td><td>passed to the KafkaConsumer; {@code bootstrap.servers} and {@code group.id} required;
- *       {@code enable.auto.commit} must not be true; defaults {@code auto.offset.reset=earliest}, {@code isolation.level=read_committed};
- *       both group protocols work: with {@code group.protocol=consumer} (KIP-848) {@code session.timeout.ms}, {@code heartbeat.interval.ms}
- *       and {@code partition.assignment.strategy} are rejected (they are broker-side group settings then)</td></tr>
+ *       {@code enable.auto.commit} must not be true; defaults {@code auto.offset.reset=earliest}, {@code isolation.level=read_committed}
+ *       and, with the classic group protocol, {@code partition.assignment.strategy=CooperativeStickyAssignor} (a rebalance then
+ *       keeps the staged data of the partitions a member keeps); both group protocols work: with {@code group.protocol=consumer}
+ *       (KIP-848) {@code session.timeout.ms}, {@code heartbeat.interval.ms} and {@code partition.assignment.strategy} are rejected
+ *       (they are broker-side group settings then)</td></tr>
  *   <tr><td>{@code topics} / {@code topics.pattern}</td><td>a comma list of topics, or a regex (exactly one of them)</td></tr>
  *   <tr><td>{@code storage.uri}</td><td>the archive root, e.g. {@code s3://bucket/prefix} (required); {@code storage.NAME.*} go to the backend</td></tr>
  *   <tr><td>{@code storage.fencing}</td><td>{@code required} (default): refuse to start when the store cannot fence a consumer that lost
@@ -71,7 +73,8 @@ import java.util.regex.PatternSyntaxException;
  *   <tr><td>{@code key.generation}</td><td>the {@code {generation}} token, default 1 (Secor's naming)</td></tr>
  *   <tr><td>{@code staging.dir}</td><td>local staging directory, default {@code java.io.tmpdir/kafka-archiver}</td></tr>
  *   <tr><td>{@code staging.max-open-files} / {@code staging.max-bytes}</td><td>1000 / 1GB: reaching either seals the oldest batch</td></tr>
- *   <tr><td>{@code consumer.threads}</td><td>consumer threads (default 1)</td></tr>
+ *   <tr><td>{@code consumer.threads}</td><td>consumer threads (default 1); with {@code kafka.consumer.group.instance.id} set and more than one
+ *       thread, each thread joins as {@code <id>-<thread>} (0, 1, ...)</td></tr>
  *   <tr><td>{@code consumer.poll-timeout}</td><td>default 500ms</td></tr>
  *   <tr><td>{@code errors.tolerance}</td><td>{@code dead-letter} (default), {@code skip}, {@code fail}</td></tr>
  *   <tr><td>{@code errors.dead-letter.prefix}</td><td>default {@code _dead-letter}</td></tr>
@@ -759,6 +762,13 @@ public final class ArchiverConfig {
             props.put("enable.auto.commit", "false");
             props.putIfAbsent("auto.offset.reset", "earliest");
             props.putIfAbsent("isolation.level", "read_committed");
+            Object protocol = props.get("group.protocol");
+            if (protocol == null || protocol.toString().trim().equalsIgnoreCase("classic")) {
+                // an eager rebalance revokes every partition and throws away all unsealed data
+                props.putIfAbsent(
+                        "partition.assignment.strategy",
+                        "org.apache.kafka.clients.consumer.CooperativeStickyAssignor");
+            }
             if (topics.isEmpty() && topicPattern == null) {
                 throw new ConfigException("Missing required setting topics (or topics.pattern)");
             }
@@ -933,7 +943,7 @@ public final class ArchiverConfig {
                 throw new ConfigException(
                         "Cannot check whether uploads to "
                                 + storageRoot
-                                + " can be fenced (DESIGN.md, invariant 5): "
+                                + " can be fenced (docs/design.md, invariant 5): "
                                 + e.getMessage(),
                         e);
             }

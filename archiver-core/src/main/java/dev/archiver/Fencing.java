@@ -2,7 +2,7 @@ package dev.archiver;
 
 /**
  * Whether the engine may run on a store that cannot fence a consumer that lost its partitions
- * ({@code storage.fencing}; DESIGN.md, invariant 5).
+ * ({@code storage.fencing}; docs/design.md, invariant 5).
  *
  * @since 0.2
  */

@@ -110,6 +110,23 @@ class ArchiverConfigTest {
     }
 
     @Test
+    void eagerRebalancesThrowingAwayUnsealedDataAreNotTheDefault() {
+        String cooperative = "org.apache.kafka.clients.consumer.CooperativeStickyAssignor";
+        assertThat(build(minimal()).consumerProperties())
+                .containsEntry("partition.assignment.strategy", cooperative);
+        assertThat(build(with("kafka.consumer.group.protocol", "classic")).consumerProperties())
+                .containsEntry("partition.assignment.strategy", cooperative);
+        String range = "org.apache.kafka.clients.consumer.RangeAssignor";
+        assertThat(
+                        build(with("kafka.consumer.partition.assignment.strategy", range))
+                                .consumerProperties())
+                .containsEntry("partition.assignment.strategy", range);
+        // the consumer protocol (KIP-848) assigns on the broker and rejects the client setting
+        assertThat(build(with("kafka.consumer.group.protocol", "consumer")).consumerProperties())
+                .doesNotContainKey("partition.assignment.strategy");
+    }
+
+    @Test
     void unknownFormatNamesKeyAndAcceptedValues() {
         assertThatThrownBy(() -> build(with("format", "parquet")))
                 .isInstanceOf(ConfigException.class)

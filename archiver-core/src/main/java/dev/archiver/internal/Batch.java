@@ -2,6 +2,7 @@ package dev.archiver.internal;
 
 import dev.archiver.offset.OffsetTracker;
 import dev.archiver.record.TopicPartitionId;
+import dev.archiver.storage.ArchiveMetadata;
 import dev.archiver.storage.StorageLocation;
 import dev.archiver.storage.UploadOptions;
 import java.nio.file.Path;
@@ -9,13 +10,22 @@ import java.util.List;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-/** The sealed files of one topic-partition, uploaded together and then committed as one offset. */
+/**
+ * The sealed files of one topic-partition, uploaded together and then committed as one offset.
+ * Sealed by the {@link PartitionWriter} on the consumer thread, uploaded by the {@link
+ * BatchUploader}, which reports the outcome only through {@link #result} and {@link #failure} and
+ * then hands the batch back through the loop's completion signal.
+ */
 final class Batch {
     enum Result {
         PENDING,
         UPLOADED,
         OWNERSHIP_LOST,
-        ABANDONED
+        ABANDONED,
+        /** The store refused an upload for good; {@link #failure} says why. Stops the thread. */
+        FAILED,
+        /** A test hook simulated a crash on the upload thread; {@link #failure} holds it. */
+        CRASHED
     }
 
     record SealedFile(
@@ -30,8 +40,7 @@ final class Batch {
     final long firstOffset;
     final long nextOffset;
     final long expectedCommitted;
-    final int ownerEpoch;
-    final String ownerId;
+    final ArchiveMetadata.Owner owner;
 
     /** Cleared when the partition is revoked: the upload stops at the next file. */
     final AtomicBoolean owned = new AtomicBoolean(true);
@@ -41,8 +50,11 @@ final class Batch {
     volatile Future<?> future;
     volatile OffsetTracker.PartitionLock lock = OffsetTracker.PartitionLock.NONE;
 
-    /** Set after a failed commit, to retry it without re-uploading. */
-    long commitRetryAtMillis;
+    /** Set after a failed commit, to retry it without re-uploading (consumer thread). */
+    boolean commitDeferred;
+
+    /** When {@link #commitDeferred}: the ticker time of the next attempt. */
+    long commitRetryAtNanos;
 
     Batch(
             TopicPartitionId partition,
@@ -50,15 +62,13 @@ final class Batch {
             long firstOffset,
             long nextOffset,
             long expectedCommitted,
-            int ownerEpoch,
-            String ownerId) {
+            ArchiveMetadata.Owner owner) {
         this.partition = partition;
         this.files = List.copyOf(files);
         this.firstOffset = firstOffset;
         this.nextOffset = nextOffset;
         this.expectedCommitted = expectedCommitted;
-        this.ownerEpoch = ownerEpoch;
-        this.ownerId = ownerId;
+        this.owner = owner;
     }
 
     long records() {

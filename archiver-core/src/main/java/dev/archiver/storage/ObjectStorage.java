@@ -94,7 +94,7 @@ public interface ObjectStorage extends Closeable {
 
     /**
      * Why uploads under {@code root} cannot be fenced against a consumer that lost its partitions
-     * (DESIGN.md, invariant 5), or empty when they can. Fencing needs both conditional writes
+     * (docs/design.md, invariant 5), or empty when they can. Fencing needs both conditional writes
      * ({@link #supportsConditionalWrites()}) and user metadata that {@link #stat} returns (the
      * owner epoch of an existing object tells a leftover from a newer owner's object). The engine
      * refuses to start when this is not empty, unless the user opts in with {@code

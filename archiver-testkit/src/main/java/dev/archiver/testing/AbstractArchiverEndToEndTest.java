@@ -7,6 +7,7 @@ import dev.archiver.EngineHooks;
 import dev.archiver.config.Settings;
 import dev.archiver.record.ArchiveRecord;
 import dev.archiver.record.TopicPartitionId;
+import dev.archiver.storage.ArchiveMetadata;
 import dev.archiver.storage.ObjectStorage;
 import dev.archiver.storage.StorageLocation;
 import dev.archiver.storage.StorageProviders;
@@ -340,6 +341,53 @@ public abstract class AbstractArchiverEndToEndTest {
         assertThat(ArchiveContents.readAll(storage, root, null)).hasSize(count);
     }
 
+    /**
+     * Issue 14, hole 1. A static member ({@code group.instance.id}) killed between upload and
+     * commit and restarted within the session timeout gets the same generation with a new member
+     * id, and no rebalance. Its replay meets its own leftovers: they are an older incarnation's,
+     * replaced, not taken for a newer owner's (which stopped the partition for good).
+     */
+    @Test
+    void staticMemberRestartedWithinTheSessionTimeoutResumesExactlyOnce() throws Exception {
+        kafka.createTopic(topic, 2);
+        int count = 20_000;
+        kafka.produce(TestData.mixed(topic, 2, count, 7));
+        AtomicInteger batches = new AtomicInteger();
+        EngineHooks crash =
+                new EngineHooks() {
+                    @Override
+                    public void beforeCommit(
+                            TopicPartitionId partition, long firstOffset, long nextOffset) {
+                        if (batches.incrementAndGet() == 3) {
+                            throw new SimulatedCrash(
+                                    "killed between upload and commit of "
+                                            + partition
+                                            + "@"
+                                            + firstOffset);
+                        }
+                    }
+                };
+        Map<String, String> staticMember =
+                Map.of(
+                        "upload.max-records", "3000",
+                        "kafka.consumer.group.instance.id", "static-" + group,
+                        "kafka.consumer.session.timeout.ms", "45000");
+        Archiver first = start(staticMember, crash);
+        long deadline = System.nanoTime() + AWAIT.toNanos();
+        while (first.failure().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(first.failure()).get().isInstanceOf(EngineHooks.SimulatedCrash.class);
+        first.close();
+        engines.remove(first);
+
+        Archiver second = start(staticMember); // well within the 45 s session timeout
+        awaitCommitted(count, Duration.ofSeconds(40));
+        second.close();
+        assertExactlyOnce();
+        assertThat(ArchiveContents.readAll(storage, root, null)).hasSize(count);
+    }
+
     private static List<Path> stagedFiles(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return List.of();
@@ -494,11 +542,11 @@ public abstract class AbstractArchiverEndToEndTest {
             Map<String, String> meta = storage.stat(loc).orElseThrow().metadata();
             assertThat(meta)
                     .containsKeys(
-                            "archiver-records",
-                            "archiver-first-offset",
-                            "archiver-last-offset",
-                            "archiver-min-timestamp",
-                            "archiver-max-timestamp");
+                            ArchiveMetadata.RECORDS,
+                            ArchiveMetadata.FIRST_OFFSET,
+                            ArchiveMetadata.LAST_OFFSET,
+                            ArchiveMetadata.MIN_TIMESTAMP,
+                            ArchiveMetadata.MAX_TIMESTAMP);
             List<ArchiveRecord> inObject = new ArrayList<>();
             try (var reader = dev.archiver.verify.ArchiveFiles.load().open(storage, loc)) {
                 ArchiveRecord r;
@@ -506,12 +554,13 @@ public abstract class AbstractArchiverEndToEndTest {
                     inObject.add(r);
                 }
             }
-            assertThat(Long.parseLong(meta.get("archiver-records"))).isEqualTo(inObject.size());
-            assertThat(Long.parseLong(meta.get("archiver-first-offset")))
+            assertThat(Long.parseLong(meta.get(ArchiveMetadata.RECORDS)))
+                    .isEqualTo(inObject.size());
+            assertThat(Long.parseLong(meta.get(ArchiveMetadata.FIRST_OFFSET)))
                     .isEqualTo(inObject.get(0).offset());
-            assertThat(Long.parseLong(meta.get("archiver-last-offset")))
+            assertThat(Long.parseLong(meta.get(ArchiveMetadata.LAST_OFFSET)))
                     .isEqualTo(inObject.get(inObject.size() - 1).offset());
-            assertThat(Long.parseLong(meta.get("archiver-min-timestamp")))
+            assertThat(Long.parseLong(meta.get(ArchiveMetadata.MIN_TIMESTAMP)))
                     .isEqualTo(
                             inObject.stream()
                                     .mapToLong(ArchiveRecord::timestamp)

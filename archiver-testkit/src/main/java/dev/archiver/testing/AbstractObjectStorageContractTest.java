@@ -3,6 +3,7 @@ package dev.archiver.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.archiver.storage.ArchiveMetadata;
 import dev.archiver.storage.ObjectInfo;
 import dev.archiver.storage.ObjectStorage;
 import dev.archiver.storage.PreconditionFailedException;
@@ -288,7 +289,8 @@ public abstract class AbstractObjectStorageContractTest {
             return;
         }
         StorageLocation loc = location("with-meta");
-        Map<String, String> meta = Map.of("archiver-records", "42", "archiver-first-offset", "100");
+        Map<String, String> meta =
+                Map.of(ArchiveMetadata.RECORDS, "42", ArchiveMetadata.FIRST_OFFSET, "100");
         storage.upload(file(new byte[] {1}), loc, new UploadOptions(meta, Precondition.none()));
         assertThat(storage.stat(loc).orElseThrow().metadata()).containsAllEntriesOf(meta);
     }

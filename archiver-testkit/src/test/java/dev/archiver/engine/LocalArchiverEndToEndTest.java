@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.archiver.Archiver;
 import dev.archiver.ArchiverConfig;
+import dev.archiver.ArchiverListener;
 import dev.archiver.config.Settings;
 import dev.archiver.format.FileFormat;
 import dev.archiver.format.RecordReader;
 import dev.archiver.format.RecordWriter;
 import dev.archiver.format.jsonl.JsonlFormatProvider;
 import dev.archiver.parse.ParsedRecord;
+import dev.archiver.record.TopicPartitionId;
 import dev.archiver.storage.StorageLocation;
 import dev.archiver.testing.AbstractArchiverEndToEndTest;
 import java.io.IOException;
@@ -17,7 +19,11 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -115,6 +121,93 @@ class LocalArchiverEndToEndTest extends AbstractArchiverEndToEndTest {
         }
         assertExactlyOnce();
         assertThat(verify().records()).isEqualTo(count);
+    }
+
+    /** Counts, per partition, what one engine consumed and which partitions it lost. */
+    private static final class Counting implements ArchiverListener {
+        final Map<TopicPartitionId, AtomicLong> consumed = new ConcurrentHashMap<>();
+        final Set<TopicPartitionId> assigned = ConcurrentHashMap.newKeySet();
+        final Set<TopicPartitionId> revoked = ConcurrentHashMap.newKeySet();
+
+        @Override
+        public void recordsConsumed(TopicPartitionId partition, int records, long bytes) {
+            consumed.computeIfAbsent(partition, p -> new AtomicLong()).addAndGet(records);
+        }
+
+        @Override
+        public void rebalanced(
+                Collection<TopicPartitionId> assigned, Collection<TopicPartitionId> revoked) {
+            this.assigned.addAll(assigned);
+            this.revoked.addAll(revoked);
+        }
+
+        long total() {
+            return consumed.values().stream().mapToLong(AtomicLong::get).sum();
+        }
+    }
+
+    private Archiver startWith(ArchiverListener listener, Map<String, String> overrides) {
+        Archiver a =
+                Archiver.create(
+                        ArchiverConfig.builder()
+                                .settings(Settings.of(settings(overrides)))
+                                .listener(listener)
+                                .build());
+        a.start();
+        return a;
+    }
+
+    /**
+     * Issue 14, hole 10. A member joining the group takes some partitions; the partitions the first
+     * member keeps are not revoked (cooperative rebalancing by default), so their staged, unsealed
+     * records are neither thrown away nor consumed a second time.
+     */
+    @Test
+    void rebalanceKeepsTheStagedDataOfPartitionsThisMemberKeeps() throws Exception {
+        kafka.createTopic(topic, 4);
+        int perPartition = 200;
+        kafka.produce(dev.archiver.testing.TestData.json(topic, 4, 4 * perPartition, 0));
+        Map<String, String> overrides =
+                Map.of(
+                        "upload.max-records",
+                        Integer.toString(2 * perPartition),
+                        "upload.max-file-age",
+                        "10m");
+        Counting first = new Counting();
+        Counting second = new Counting();
+        Archiver a = startWith(first, overrides);
+        Archiver b = null;
+        try {
+            long deadline = System.nanoTime() + AWAIT.toNanos();
+            while (first.total() < 4L * perPartition && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(first.total()).isEqualTo(4L * perPartition);
+            b = startWith(second, overrides);
+            while (second.assigned.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(second.assigned).isNotEmpty();
+            kafka.produce(dev.archiver.testing.TestData.json(topic, 4, 4 * perPartition, 0));
+            awaitCommitted(8L * perPartition, AWAIT);
+            Set<TopicPartitionId> kept = new HashSet<>(first.assigned);
+            kept.removeAll(second.assigned);
+            assertThat(kept).hasSize(2);
+            for (TopicPartitionId p : kept) {
+                assertThat(first.consumed.get(p).get())
+                        .as("records of kept partition %s consumed once", p)
+                        .isEqualTo(2L * perPartition);
+            }
+            assertThat(a.failure()).isEmpty();
+            assertThat(b.failure()).isEmpty();
+        } finally {
+            a.close();
+            if (b != null) {
+                b.close();
+            }
+        }
+        assertExactlyOnce();
+        assertThat(verify().records()).isEqualTo(8L * perPartition);
     }
 
     @Test

@@ -62,7 +62,20 @@ class DaemonCrashTest {
     void fileStoreSurvivesSigkillCyclesExactlyOnce() throws Exception {
         Path archive = dir.resolve("archive");
         String uri = "file://" + archive;
-        run("file", uri, "storage.uri: " + uri + "\n", Map.of());
+        run("file", uri, "storage.uri: " + uri + "\n", Map.of(), false);
+    }
+
+    /**
+     * Issue 14, hole 1: the same cycles with static membership. A daemon restarted within the
+     * session timeout gets its partitions back in the same generation with a new member id; its
+     * replay meets its previous incarnation's uncommitted objects and must replace them.
+     */
+    @Test
+    @Timeout(value = 8, unit = java.util.concurrent.TimeUnit.MINUTES)
+    void fileStoreWithStaticMembershipSurvivesSigkillCyclesExactlyOnce() throws Exception {
+        Path archive = dir.resolve("archive-static");
+        String uri = "file://" + archive;
+        run("file-static", uri, "storage.uri: " + uri + "\n", Map.of(), true);
     }
 
     @Test
@@ -85,10 +98,15 @@ class DaemonCrashTest {
                         S3ProxyServer.SECRET_KEY);
         StringBuilder storage = new StringBuilder("storage.uri: " + uri + "\n");
         settings.forEach((k, v) -> storage.append(k).append(": ").append(v).append('\n'));
-        run("s3", uri, storage.toString(), settings);
+        run("s3", uri, storage.toString(), settings, false);
     }
 
-    private void run(String store, String uri, String storageConfig, Map<String, String> settings)
+    private void run(
+            String store,
+            String uri,
+            String storageConfig,
+            Map<String, String> settings,
+            boolean staticMember)
             throws Exception {
         long seed = ExactlyOnce.seed();
         int cycles = Integer.getInteger("reliability.cycles", 20);
@@ -121,7 +139,7 @@ class DaemonCrashTest {
                 kafka.consumer:
                   bootstrap.servers: %s
                   group.id: %s
-                  session.timeout.ms: 3000
+                  session.timeout.ms: %s
                   heartbeat.interval.ms: 500
                 topics: %s
                 staging.dir: %s
@@ -138,6 +156,10 @@ class DaemonCrashTest {
                                         port,
                                         kafka.bootstrapServers(),
                                         group,
+                                        // a restart lands well inside a static member's session
+                                        staticMember
+                                                ? "30000\n  group.instance.id: static-" + id
+                                                : "3000",
                                         topic,
                                         dir.resolve("staging-" + store))
                         + storageConfig);

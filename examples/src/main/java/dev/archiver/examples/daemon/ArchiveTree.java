@@ -1,6 +1,7 @@
 package dev.archiver.examples.daemon;
 
 import dev.archiver.format.RecordReader;
+import dev.archiver.storage.ArchiveMetadata;
 import dev.archiver.storage.ObjectInfo;
 import dev.archiver.storage.ObjectStorage;
 import dev.archiver.storage.StorageLocation;
@@ -10,6 +11,7 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
@@ -50,13 +52,9 @@ final class ArchiveTree {
     }
 
     private static long records(ObjectStorage storage, ArchiveFiles files, ObjectInfo o) {
-        String meta = o.metadata().get("archiver-records");
-        if (meta != null) {
-            try {
-                return Long.parseLong(meta);
-            } catch (NumberFormatException ignored) {
-                // fall back to reading
-            }
+        OptionalLong meta = ArchiveMetadata.records(o.metadata());
+        if (meta.isPresent()) {
+            return meta.getAsLong();
         }
         if (files.detect(o.location().fileName()).isEmpty()) {
             return -1;
