@@ -1,0 +1,14 @@
+package dev.archiver.format.parquet;
+
+import dev.archiver.config.Settings;
+import dev.archiver.format.FileFormat;
+import dev.archiver.testing.AbstractFileFormatContractTest;
+
+/** The default mode: the value's bytes in {@code raw_value}, lossless, snappy pages. */
+class ParquetRawFormatContractTest extends AbstractFileFormatContractTest {
+
+    @Override
+    protected FileFormat format() {
+        return new ParquetFormatProvider().create(Settings.empty());
+    }
+}
