@@ -139,12 +139,35 @@ public final class ParquetFormat implements FileFormat {
         if (columns != ValueColumns.TYPED) {
             fields.add(new Schema.Field("raw_value", nullableBytes, "the value's exact bytes"));
         }
-        try {
-            return Schema.createRecord("KafkaRecord", "One Kafka record", NAMESPACE, false, fields);
-        } catch (org.apache.avro.SchemaParseException e) {
-            throw new ConfigException(
-                    "The value schema cannot be used with parquet: " + e.getMessage(), e);
+        if (value.isPresent()) {
+            for (String reserved : List.of(NAMESPACE + ".KafkaRecord", NAMESPACE + ".Header")) {
+                if (namedTypes(value.get(), new java.util.HashSet<>()).contains(reserved)) {
+                    throw new ConfigException(
+                            "The value schema cannot be used with parquet: it defines "
+                                    + reserved
+                                    + ", a name of the file's own schema");
+                }
+            }
         }
+        return Schema.createRecord("KafkaRecord", "One Kafka record", NAMESPACE, false, fields);
+    }
+
+    private static java.util.Set<String> namedTypes(Schema schema, java.util.Set<String> seen) {
+        switch (schema.getType()) {
+            case RECORD -> {
+                if (seen.add(schema.getFullName())) {
+                    for (Schema.Field f : schema.getFields()) {
+                        namedTypes(f.schema(), seen);
+                    }
+                }
+            }
+            case ENUM, FIXED -> seen.add(schema.getFullName());
+            case ARRAY -> namedTypes(schema.getElementType(), seen);
+            case MAP -> namedTypes(schema.getValueType(), seen);
+            case UNION -> schema.getTypes().forEach(t -> namedTypes(t, seen));
+            default -> {}
+        }
+        return seen;
     }
 
     @Override
