@@ -3,6 +3,7 @@ package dev.archiver.internal;
 import dev.archiver.ArchiverConfig;
 import dev.archiver.ArchiverListener;
 import dev.archiver.EngineHooks;
+import dev.archiver.format.RecordNotWritableException;
 import dev.archiver.offset.OffsetTracker;
 import dev.archiver.offset.OwnershipLostException;
 import dev.archiver.parse.ParsedRecord;
@@ -396,7 +397,17 @@ public final class ConsumerWorker implements Runnable {
                             path, newStagingFile(state), now, config.format(), config.codec());
             state.open.put(path, file);
         }
-        file.write(parsed);
+        try {
+            file.write(parsed);
+        } catch (RecordNotWritableException e) {
+            // the writer wrote nothing of it; a file opened for this record alone is dropped
+            if (file.records == 0) {
+                state.open.remove(path);
+                file.discard();
+            }
+            badRecord(state, record, e, now);
+            return;
+        }
         state.stagingFailures = 0;
     }
 
