@@ -60,7 +60,6 @@ public final class ValueSchema {
 
     private final Schema schema;
     private final Encoding encoding;
-    private final GenericDatumReader<GenericRecord> binaryReader;
 
     private ValueSchema(Schema schema, Encoding encoding) {
         this.schema = requireNonNull(schema, "schema is null");
@@ -69,7 +68,6 @@ public final class ValueSchema {
             throw new IllegalArgumentException(
                     "a value schema must be a record, not " + schema.getType());
         }
-        this.binaryReader = new GenericDatumReader<>(schema);
     }
 
     public static ValueSchema of(Schema schema, Encoding encoding) {
@@ -201,7 +199,8 @@ public final class ValueSchema {
         BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(value, null);
         GenericRecord record;
         try {
-            record = binaryReader.read(null, decoder);
+            // a reader per value: formats decode from several consumer threads at once
+            record = new GenericDatumReader<GenericRecord>(schema).read(null, decoder);
             if (!decoder.isEnd()) {
                 throw new RecordNotWritableException(
                         "value is not one Avro-binary "

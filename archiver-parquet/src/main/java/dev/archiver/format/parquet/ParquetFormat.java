@@ -36,7 +36,9 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
  * </pre>
  *
  * <p>Lossless ({@link #lossless()}) in modes {@code raw} and {@code typed-and-raw}. In mode {@code
- * typed} a reader gets the value back as the JSON text of the typed record.
+ * typed} a reader of a format configured so gets the value back as the JSON text of the typed
+ * record; readers of the lossless modes (and so {@code verify} and {@code restore}) refuse such
+ * files with an {@link IOException} that says why.
  *
  * <p>Compression is Parquet's own page codec, never an outer {@code codec}. Rows are spooled in
  * Avro's binary encoding to a local scratch file while a file is open, and the Parquet file is
@@ -240,7 +242,8 @@ public final class ParquetFormat implements FileFormat {
 
     @Override
     public RecordReader newReader(InputStream in) throws IOException {
-        return ParquetRecordReader.open(requireNonNull(in, "in is null"));
+        return ParquetRecordReader.open(
+                requireNonNull(in, "in is null"), valueColumns == ValueColumns.TYPED);
     }
 
     @Override

@@ -60,7 +60,13 @@ final class ParquetRecordReader implements RecordReader {
                         .getColumnIO(context.getRequestedSchema(), schema, true);
     }
 
-    static ParquetRecordReader open(InputStream in) throws IOException {
+    /**
+     * @param typedValues whether a file without the value's bytes ({@code value-columns=typed}) may
+     *     be read, its values rendered as JSON; only a format configured that way, which says it is
+     *     not lossless, allows it, so that {@code verify} and {@code restore} (which use a lossless
+     *     instance) refuse such files instead of taking rendered JSON for the original
+     */
+    static ParquetRecordReader open(InputStream in, boolean typedValues) throws IOException {
         Path file = null;
         ParquetFileReader reader = null;
         try (in) {
@@ -71,6 +77,17 @@ final class ParquetRecordReader implements RecordReader {
                             new LocalInputFile(file),
                             HadoopFreeReadOptions.create(
                                     PageCodecs.INSTANCE, new PlainParquetConfiguration()));
+            if (!typedValues
+                    && reader.getFooter().getFileMetaData().getSchema().containsField("value")
+                    && !reader.getFooter()
+                            .getFileMetaData()
+                            .getSchema()
+                            .containsField("raw_value")) {
+                throw new IOException(
+                        "the file holds the values as typed columns only"
+                                + " (format.parquet.value-columns=typed), not their bytes: it is not"
+                                + " lossless; query it with a Parquet reader such as DuckDB");
+            }
             return new ParquetRecordReader(file, reader);
         } catch (IOException | RuntimeException e) {
             if (reader != null) {

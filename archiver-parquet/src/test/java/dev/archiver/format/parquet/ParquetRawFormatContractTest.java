@@ -2,10 +2,9 @@ package dev.archiver.format.parquet;
 
 import dev.archiver.config.Settings;
 import dev.archiver.format.FileFormat;
-import dev.archiver.testing.AbstractFileFormatContractTest;
 
 /** The default mode: the value's bytes in {@code raw_value}, lossless, snappy pages. */
-class ParquetRawFormatContractTest extends AbstractFileFormatContractTest {
+class ParquetRawFormatContractTest extends ParquetContractBinding {
 
     @Override
     protected FileFormat format() {

@@ -1,23 +1,26 @@
 package dev.archiver.format.parquet;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.archiver.codec.StandardCodecs;
 import dev.archiver.config.Settings;
 import dev.archiver.format.FileFormat;
 import dev.archiver.record.ArchiveRecord;
-import dev.archiver.testing.AbstractFileFormatContractTest;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 
 /**
  * Typed columns only: not lossless. A reader gets each value back as the JSON text of its typed
  * record; the envelope is exact.
  */
-class ParquetTypedFormatContractTest extends AbstractFileFormatContractTest {
+class ParquetTypedFormatContractTest extends ParquetContractBinding {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     @Override
@@ -56,6 +59,16 @@ class ParquetTypedFormatContractTest extends AbstractFileFormatContractTest {
                     .isEqualTo(expected.path("country").asText(null));
             assertThat(actual.get("device").isNull()).isEqualTo(!expected.has("device"));
         }
+    }
+
+    @Test
+    void aLosslessReaderRefusesTypedOnlyFiles() throws IOException {
+        byte[] file = write(sampleRecords(5, new Random(8)), StandardCodecs.NONE);
+        FileFormat lossless = new ParquetFormatProvider().create(Settings.empty());
+        assertThatThrownBy(() -> lossless.newReader(new ByteArrayInputStream(file)))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("typed columns only")
+                .hasMessageContaining("not lossless");
     }
 
     private static JsonNode tree(byte[] json) {
