@@ -48,7 +48,7 @@ import java.util.regex.PatternSyntaxException;
  *       {@code enable.auto.commit} must not be true; defaults {@code auto.offset.reset=earliest}, {@code isolation.level=read_committed}</td></tr>
  *   <tr><td>{@code topics} / {@code topics.pattern}</td><td>a comma list of topics, or a regex (exactly one of them)</td></tr>
  *   <tr><td>{@code storage.uri}</td><td>the archive root, e.g. {@code s3://bucket/prefix} (required); {@code storage.NAME.*} go to the backend</td></tr>
- *   <tr><td>{@code format}</td><td>{@code jsonl} (default), {@code avro}, {@code text}, or a plug-in; {@code format.NAME.*}</td></tr>
+ *   <tr><td>{@code format}</td><td>{@code jsonl} (default), {@code avro}, {@code text}, {@code parquet} (archiver-parquet), or a plug-in; {@code format.NAME.*}</td></tr>
  *   <tr><td>{@code codec}</td><td>{@code none} (default), {@code gzip}, {@code zstd}, {@code snappy}, {@code lz4}; {@code codec.NAME.*}</td></tr>
  *   <tr><td>{@code codec.gzip.level}</td><td>0 to 9, default 6 (the JDK deflater's default); 1 is several times faster and compresses a little less</td></tr>
  *   <tr><td>{@code codec.zstd.level}</td><td>zstd's minimum (negative, fastest) to 22, default 3</td></tr>
