@@ -57,8 +57,8 @@ import java.util.regex.PatternSyntaxException;
  *       its partitions (no conditional writes, e.g. {@code storage.s3.conditional-writes=false}, or no object metadata, e.g. {@code file://}
  *       on a file system without {@code user.*} extended attributes); {@code unsafe-ownership-checks-only}: start anyway, with a warning,
  *       and accept that a zombie's late upload can overwrite committed objects</td></tr>
- *   <tr><td>{@code format}</td><td>{@code jsonl} (default), {@code avro}, {@code text}, or a plug-in; {@code format.NAME.*}</td></tr>
- *   <tr><td>{@code codec}</td><td>{@code none} (default), {@code gzip}, {@code zstd}, {@code snappy}, {@code lz4}; {@code codec.NAME.*}; with a format that compresses internally ({@code avro}) the format's own compression: {@code avro} takes {@code none}, {@code gzip}, {@code snappy} or {@code zstd} as its block codec</td></tr>
+ *   <tr><td>{@code format}</td><td>{@code jsonl} (default), {@code avro}, {@code text}, {@code parquet} (archiver-parquet), or a plug-in; {@code format.NAME.*}</td></tr>
+ *   <tr><td>{@code codec}</td><td>{@code none} (default), {@code gzip}, {@code zstd}, {@code snappy}, {@code lz4}; {@code codec.NAME.*}; with a format that compresses internally ({@code avro}) the format's own compression: {@code avro} takes {@code none}, {@code gzip}, {@code snappy} or {@code zstd} as its block codec; {@code parquet} takes {@code none} only (its pages are compressed with {@code format.parquet.compression})</td></tr>
  *   <tr><td>{@code codec.gzip.level}</td><td>0 to 9, default 6 (the JDK deflater's default); 1 is several times faster and compresses a little less</td></tr>
  *   <tr><td>{@code codec.zstd.level}</td><td>zstd's minimum (negative, fastest) to 22, default 3</td></tr>
  *   <tr><td>{@code parser}</td><td>{@code kafka-timestamp} (default), {@code json}, {@code regex}, {@code offset}; {@code parser.NAME.*}</td></tr>

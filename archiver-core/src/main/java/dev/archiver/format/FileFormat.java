@@ -5,6 +5,7 @@ import dev.archiver.config.ConfigException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.Path;
 
 /**
  * One file layout: how records are written into an archived object and read back.
@@ -78,6 +79,23 @@ public interface FileFormat {
      * @throws IOException when the header cannot be written
      */
     RecordWriter newWriter(OutputStream out) throws IOException;
+
+    /**
+     * A writer that appends records to {@code out} and may keep temporary data in files of its own
+     * under {@code scratchDirectory}, a local directory the engine owns (its staging directory of
+     * the topic-partition). The engine calls this variant. A format that needs random access or a
+     * whole file before it can write (Parquet spools rows and writes the columnar file when closed)
+     * uses it to keep open files out of the heap; it reports what it holds there through {@link
+     * RecordWriter#bufferedBytes()}. The writer deletes its scratch files when closed; the engine
+     * deletes the directory's leftovers after a crash, when the partition is assigned again. The
+     * default ignores the directory and calls {@link #newWriter(OutputStream)}.
+     *
+     * @throws IOException when the header or a scratch file cannot be written
+     * @since 0.2
+     */
+    default RecordWriter newWriter(OutputStream out, Path scratchDirectory) throws IOException {
+        return newWriter(out);
+    }
 
     /**
      * A reader over a whole file written by this format's writer. Closing the reader closes {@code

@@ -55,7 +55,7 @@ final class OpenFile {
                 this.writer = null;
                 this.deadLetterWriter = new DeadLetterWriter(compressed);
             } else {
-                this.writer = format.newWriter(compressed);
+                this.writer = format.newWriter(compressed, localFile.getParent());
                 this.deadLetterWriter = null;
             }
         } catch (IOException | RuntimeException e) {
@@ -97,8 +97,9 @@ final class OpenFile {
         }
     }
 
+    /** Bytes written to the local file, plus what the format's writer holds back (spooled rows). */
     long bytes() {
-        return counting.count;
+        return writer == null ? counting.count : counting.count + writer.bufferedBytes();
     }
 
     /** Finishes the file; afterwards {@link #bytes()} is its final size. */

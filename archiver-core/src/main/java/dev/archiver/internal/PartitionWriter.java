@@ -2,6 +2,7 @@ package dev.archiver.internal;
 
 import dev.archiver.ArchiverConfig;
 import dev.archiver.ArchiverListener;
+import dev.archiver.format.RecordNotWritableException;
 import dev.archiver.parse.ParsedRecord;
 import dev.archiver.partition.PartitionPath;
 import dev.archiver.policy.FileStats;
@@ -170,7 +171,17 @@ final class PartitionWriter {
             file = OpenFile.create(path, newStagingFile(), now, config.format(), config.codec());
             open.put(path, file);
         }
-        file.write(parsed);
+        try {
+            file.write(parsed);
+        } catch (RecordNotWritableException e) {
+            // the writer wrote nothing of it; a file opened for this record alone is dropped
+            if (file.records == 0) {
+                open.remove(path);
+                file.discard();
+            }
+            badRecord(record, e, now);
+            return;
+        }
         stagingFailures = 0;
     }
 

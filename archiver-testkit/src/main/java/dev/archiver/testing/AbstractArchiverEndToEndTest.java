@@ -280,6 +280,18 @@ public abstract class AbstractArchiverEndToEndTest {
         endToEnd("avro", "none", 2);
     }
 
+    /** Runs where archiver-parquet is on the test class path (its own and the S3 binding). */
+    @Test
+    void archivesEveryRecordExactlyOnceAsParquet() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                dev.archiver.plugin.Plugins.all(
+                                dev.archiver.format.FileFormatProvider.class,
+                                dev.archiver.plugin.Plugins.defaultClassLoader())
+                        .containsKey("parquet"),
+                "archiver-parquet is not on the class path");
+        endToEnd("parquet", "none", 2);
+    }
+
     /**
      * Kills the engine at a hook; a new engine resumes; the archive holds every record exactly
      * once.

@@ -76,13 +76,16 @@ final class DemoCommand implements Callable<Integer> {
             names = "--format",
             defaultValue = "jsonl",
             description =
-                    "File format: jsonl, avro, text or a plug-in (default: ${DEFAULT-VALUE}).")
+                    "File format: jsonl, avro, text, parquet (typed columns of the page views)"
+                            + " or a plug-in (default: ${DEFAULT-VALUE}).")
     String format;
 
     @Option(
             names = "--codec",
             defaultValue = "none",
-            description = "Compression: none, gzip, zstd, snappy, lz4 (default: ${DEFAULT-VALUE}).")
+            description =
+                    "Compression: none, gzip, zstd, snappy, lz4; with parquet its page codec: none,"
+                            + " snappy, gzip, zstd (default: ${DEFAULT-VALUE}).")
     String codec;
 
     @Option(
@@ -273,6 +276,13 @@ final class DemoCommand implements Callable<Integer> {
         s.putAll(storageOptions.settings);
         s.put("format", format);
         s.put("codec", codec);
+        if (format.equals("parquet")) {
+            // typed columns from the events' schema, raw bytes kept (lossless); parquet
+            // compresses its pages itself
+            s.put("format.parquet.value-schema", PageViewSchema.AVRO);
+            s.put("format.parquet.compression", codec);
+            s.put("codec", "none");
+        }
         s.put("parser", "json");
         s.put("parser.json.timestamp-field", "event_time");
         s.put("parser.json.timestamp-format", "iso-8601");
