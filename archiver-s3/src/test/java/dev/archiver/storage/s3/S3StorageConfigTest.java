@@ -204,9 +204,9 @@ class S3StorageConfigTest {
                 "storage.s3.multipart.parallelism",
                 "at least 1");
         assertRejected(
-                Map.of("checksum-algorithm", "md5"),
+                Map.of("checksum-algorithm", "sha1"),
                 "storage.s3.checksum-algorithm",
-                "crc32c, crc32");
+                "crc32c, crc32, md5, none");
         assertRejected(Map.of("sse.type", "aes"), "storage.s3.sse.type", "none, s3, kms, sse-c");
         assertRejected(
                 Map.of("sse.type", "sse-c"),
