@@ -187,7 +187,8 @@ final class S3Storage implements ObjectStorage {
                     request.build(),
                     RequestBody.fromContentProvider(body, size, "application/octet-stream"));
         } catch (SdkException e) {
-            throw S3Errors.translateWrite(e, location, precondition);
+            throw S3Errors.translateWrite(
+                    e, location, precondition, describe("PutObject", precondition));
         }
     }
 
@@ -223,7 +224,12 @@ final class S3Storage implements ObjectStorage {
         try {
             uploadId = client.createMultipartUpload(create.build()).uploadId();
         } catch (SdkException e) {
-            throw S3Errors.translate(e, "uploading", location, false);
+            throw S3Errors.translate(
+                    e,
+                    "uploading",
+                    location,
+                    false,
+                    describe("CreateMultipartUpload", Precondition.none()));
         }
         try {
             List<CompletedPart> parts = uploadParts(file, size, location, uploadId);
@@ -245,7 +251,12 @@ final class S3Storage implements ObjectStorage {
             }
             client.completeMultipartUpload(complete.build());
         } catch (SdkException e) {
-            IOException translated = S3Errors.translateWrite(e, location, precondition);
+            IOException translated =
+                    S3Errors.translateWrite(
+                            e,
+                            location,
+                            precondition,
+                            describe("CompleteMultipartUpload", precondition));
             abort(location, uploadId, translated);
             throw translated;
         } catch (IOException | RuntimeException | Error e) {
@@ -306,7 +317,12 @@ final class S3Storage implements ObjectStorage {
             } catch (ExecutionException e) {
                 Throwable cause = e.getCause();
                 if (cause instanceof SdkException sdk) {
-                    throw S3Errors.translate(sdk, "uploading", location, false);
+                    throw S3Errors.translate(
+                            sdk,
+                            "uploading",
+                            location,
+                            false,
+                            describe("UploadPart", Precondition.none()));
                 }
                 if (cause instanceof IOException io) {
                     throw io;
@@ -361,6 +377,42 @@ final class S3Storage implements ObjectStorage {
                             .eTag();
             return part.eTag(etag).build();
         }
+    }
+
+    /** The options a write request carries, for error messages; never a secret. */
+    private String describe(String operation, Precondition precondition) {
+        List<String> options = new ArrayList<>();
+        boolean create = operation.equals("CreateMultipartUpload");
+        switch (config.checksumAlgorithm()) {
+            case CRC32C ->
+                    options.add(
+                            create ? "x-amz-checksum-algorithm: CRC32C" : "x-amz-checksum-crc32c");
+            case CRC32 ->
+                    options.add(
+                            create ? "x-amz-checksum-algorithm: CRC32" : "x-amz-checksum-crc32");
+            case MD5 -> {
+                if (!create) {
+                    options.add("Content-MD5");
+                }
+            }
+            case NONE -> {}
+        }
+        switch (precondition.kind()) {
+            case IF_NONE_MATCH -> options.add("If-None-Match: *");
+            case IF_MATCH -> options.add("If-Match");
+            case NONE -> {}
+        }
+        if (config.encryption() instanceof SseS3) {
+            options.add("SSE-S3");
+        } else if (config.encryption() instanceof SseKms) {
+            options.add("SSE-KMS");
+        } else if (customerKey.isPresent()) {
+            options.add("SSE-C");
+        }
+        tagging.ifPresent(t -> options.add("x-amz-tagging"));
+        config.storageClass().ifPresent(c -> options.add("storage class " + c));
+        config.cannedAcl().ifPresent(a -> options.add("ACL " + a));
+        return options.isEmpty() ? operation : operation + " with " + String.join(", ", options);
     }
 
     private void abort(S3Location location, String uploadId, Throwable failure) {
