@@ -50,13 +50,13 @@ public final class MinioServer implements S3TestServer {
 
     private final ChildProcessService process;
     private final URI endpoint;
-    private final boolean tls;
+    private final Path keyStore;
     private final S3Client client;
 
-    private MinioServer(ChildProcessService process, URI endpoint, boolean tls) {
+    private MinioServer(ChildProcessService process, URI endpoint, Path keyStore) {
         this.process = process;
         this.endpoint = endpoint;
-        this.tls = tls;
+        this.keyStore = keyStore;
         this.client =
                 S3Client.builder()
                         .endpointOverride(endpoint)
@@ -126,9 +126,10 @@ public final class MinioServer implements S3TestServer {
                                 "127.0.0.1:" + port,
                                 "--console-address",
                                 "127.0.0.1:" + consolePort));
+        Path keyStore = null;
         if (tls) {
             Path certs = home.resolve("certs");
-            selfSignedCertificate(certs);
+            keyStore = selfSignedCertificate(certs);
             command.addAll(List.of("--certs-dir", certs.toString()));
         }
         command.add(home.resolve("data").toString());
@@ -136,7 +137,7 @@ public final class MinioServer implements S3TestServer {
                 ChildProcessService.start(
                         command, port, home.resolve("minio.log"), Duration.ofSeconds(60));
         URI endpoint = URI.create((tls ? "https" : "http") + "://127.0.0.1:" + port);
-        MinioServer server = new MinioServer(process, endpoint, tls);
+        MinioServer server = new MinioServer(process, endpoint, keyStore);
         server.awaitReady(Duration.ofSeconds(60));
         Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "minio-stop"));
         return server;
@@ -182,7 +183,7 @@ public final class MinioServer implements S3TestServer {
      * Writes {@code public.crt} and {@code private.key} for 127.0.0.1 into {@code certs} and makes
      * the JVM trust the certificate.
      */
-    private static synchronized void selfSignedCertificate(Path certs) throws IOException {
+    private static synchronized Path selfSignedCertificate(Path certs) throws IOException {
         Files.createDirectories(certs);
         Path keyStore = certs.resolve("minio.p12");
         Files.deleteIfExists(keyStore);
@@ -229,6 +230,7 @@ public final class MinioServer implements S3TestServer {
                             "PRIVATE KEY",
                             store.getKey("minio", STORE_PASSWORD.toCharArray()).getEncoded()));
             trust(certificate, certs.resolve("truststore.p12"));
+            return keyStore;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException("interrupted while running keytool");
@@ -280,7 +282,7 @@ public final class MinioServer implements S3TestServer {
 
     @Override
     public String name() {
-        return tls ? "MinIO over HTTPS" : "MinIO over HTTP";
+        return keyStore != null ? "MinIO over HTTPS" : "MinIO over HTTP";
     }
 
     @Override
@@ -310,6 +312,40 @@ public final class MinioServer implements S3TestServer {
                         .toLowerCase(Locale.ROOT);
         client.createBucket(b -> b.bucket(bucket));
         return bucket;
+    }
+
+    /**
+     * For the HTTPS server: a TLS context that serves MinIO's own certificate, for a proxy that
+     * clients must trust as they trust MinIO.
+     */
+    public javax.net.ssl.SSLContext serverTls() throws IOException {
+        if (keyStore == null) {
+            throw new IllegalStateException(name() + " has no certificate");
+        }
+        try (InputStream in = Files.newInputStream(keyStore)) {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(in, STORE_PASSWORD.toCharArray());
+            javax.net.ssl.KeyManagerFactory keys =
+                    javax.net.ssl.KeyManagerFactory.getInstance(
+                            javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+            keys.init(store, STORE_PASSWORD.toCharArray());
+            javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+            context.init(keys.getKeyManagers(), null, null);
+            return context;
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IOException("Cannot load MinIO's key", e);
+        }
+    }
+
+    /** A TLS context that trusts MinIO's certificate (the JVM's default trust, as set up here). */
+    public javax.net.ssl.SSLContext clientTls() throws IOException {
+        try {
+            javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+            context.init(null, null, null);
+            return context;
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IOException(e);
+        }
     }
 
     /** MinIO's own log, for failure messages. */

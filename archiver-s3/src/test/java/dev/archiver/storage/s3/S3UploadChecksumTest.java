@@ -44,7 +44,12 @@ class S3UploadChecksumTest {
             Map.of(
                     "S3Proxy", S3ProxyServer::get,
                     "MinIO over HTTP", MinioServer::http,
-                    "MinIO over HTTPS", MinioServer::https);
+                    "MinIO over HTTPS", MinioServer::https,
+                    "moto", MotoServer::get);
+
+    /** moto 5.2.5 accepts every request shape but verifies no checksum: it stores a wrong one. */
+    private static final String VERIFIES_NO_CHECKSUM = "moto";
+
     private static final Map<String, String> BUCKETS = new ConcurrentHashMap<>();
 
     @TempDir Path tmp;
@@ -69,6 +74,7 @@ class S3UploadChecksumTest {
 
     static Stream<Arguments> verifiedChecksums() {
         return SERVERS.keySet().stream()
+                .filter(server -> !server.equals(VERIFIES_NO_CHECKSUM))
                 .sorted()
                 .flatMap(
                         server ->

@@ -41,6 +41,12 @@ class S3ZombieFencingTest {
         return S3ProxyServer.get();
     }
 
+    /** The proxy that holds the stalled member's upload, as the server needs it. */
+    protected FaultInjectingProxy.Builder proxy(FaultInjectingProxy.Builder builder)
+            throws Exception {
+        return builder;
+    }
+
     @Test
     void stalledMemberCannotOverwriteOrCommitAfterLosingItsPartition(EmbeddedKafka.Broker kafka)
             throws Exception {
@@ -55,7 +61,7 @@ class S3ZombieFencingTest {
         kafka.produce(TestData.json(topic, 1, count, 0));
 
         try (FaultInjectingProxy proxy =
-                FaultInjectingProxy.builder("127.0.0.1", s3.endpoint().getPort()).build()) {
+                proxy(FaultInjectingProxy.builder("127.0.0.1", s3.endpoint().getPort())).build()) {
             proxy.holdMatching(line -> line.startsWith("PUT "));
             Archiver zombie =
                     Archiver.create(

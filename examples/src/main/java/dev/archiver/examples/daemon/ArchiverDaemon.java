@@ -159,6 +159,8 @@ final class ArchiverDaemon implements AutoCloseable {
             Files.writeString(file, "kafka-archiver startup probe\n");
             try {
                 storage.upload(file, probe, create);
+            } catch (PreconditionFailedException e) {
+                // the key is new: a retry of our own write whose first answer was lost
             } catch (StorageException e) {
                 if (e.retryable()) {
                     warnUnreachable(job, root, e);
@@ -190,34 +192,41 @@ final class ArchiverDaemon implements AutoCloseable {
 
     /** What the store does with If-None-Match and If-Match, as one phrase for the log. */
     private String conditionalWrites(
-            ObjectStorage storage, Path file, StorageLocation probe, UploadOptions create)
-            throws IOException {
+            ObjectStorage storage, Path file, StorageLocation probe, UploadOptions create) {
         String createOnly;
         try {
             storage.upload(file, probe, create);
-            createOnly = "create-only IGNORED (a second create-only write replaced the object)";
+            createOnly =
+                    "create-only NOT enforced (a second create-only write replaced the object)";
             log.warn(
                     "The store {} does not enforce create-only writes: a zombie's late upload"
-                            + " can overwrite the new owner's object; set"
-                            + " storage.<store>.conditional-writes=false to make this explicit",
+                            + " can overwrite the new owner's object; turn conditional writes off"
+                            + " for this store to make that explicit",
                     probe);
         } catch (PreconditionFailedException expected) {
             createOnly = "create-only enforced";
+        } catch (IOException | RuntimeException e) {
+            return "not checked (" + config.redactValues(String.valueOf(e.getMessage())) + ")";
         }
         String replace;
-        Optional<String> etag = storage.stat(probe).flatMap(ObjectInfo::etag);
-        if (etag.isEmpty()) {
-            replace = "replace-if-match unavailable (no ETag)";
-        } else {
-            try {
+        try {
+            Optional<String> etag = storage.stat(probe).flatMap(ObjectInfo::etag);
+            if (etag.isEmpty()) {
+                replace = "replace-if-match unavailable (no ETag)";
+            } else {
                 storage.upload(
                         file,
                         probe,
                         create.withPrecondition(UploadOptions.Precondition.ifMatch(etag.get())));
-                replace = "replace-if-match enforced";
-            } catch (PreconditionFailedException e) {
-                replace = "replace-if-match REFUSED its own ETag";
+                replace = "replace-if-match accepted";
             }
+        } catch (PreconditionFailedException e) {
+            replace = "replace-if-match refused its own ETag";
+        } catch (IOException | RuntimeException e) {
+            replace =
+                    "replace-if-match not checked ("
+                            + config.redactValues(String.valueOf(e.getMessage()))
+                            + ")";
         }
         return createOnly + ", " + replace;
     }
