@@ -130,6 +130,16 @@ class S3StorageConfigTest {
     }
 
     @Test
+    void everyChecksumChoiceIsAccepted() {
+        assertThat(from(Map.of("checksum-algorithm", "crc32c")).checksumAlgorithm())
+                .isEqualTo(ChecksumAlgorithm.CRC32C);
+        assertThat(from(Map.of("checksum-algorithm", "md5")).checksumAlgorithm())
+                .isEqualTo(ChecksumAlgorithm.MD5);
+        assertThat(from(Map.of("checksum-algorithm", "none")).checksumAlgorithm())
+                .isEqualTo(ChecksumAlgorithm.NONE);
+    }
+
+    @Test
     void accessKeyAloneImpliesStaticCredentials() {
         assertThat(from(Map.of("access-key", "ak", "secret-key", "sk")).credentials())
                 .isEqualTo(Credentials.staticKeys("ak", Secret.of("sk")));

@@ -10,6 +10,7 @@ import dev.archiver.storage.PreconditionFailedException;
 import dev.archiver.storage.StorageException;
 import dev.archiver.storage.StorageLocation;
 import dev.archiver.storage.UploadOptions;
+import dev.archiver.verify.ArchiveVerifier;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -40,8 +41,11 @@ import org.slf4j.LoggerFactory;
 final class ArchiverDaemon implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ArchiverDaemon.class);
 
-    /** Name prefix of the object the startup check writes and deletes under each job's root. */
-    static final String PROBE_PREFIX = "_archiver-startup-probe-";
+    /**
+     * Where under each job's root the startup check writes and deletes its probe: in the prefix the
+     * verifier skips, so that a probe left behind by a crash is not taken for archive data.
+     */
+    static final String PROBE_PREFIX = ArchiveVerifier.RESERVED_PREFIX + "startup-probe-";
 
     private final DaemonConfig config;
     private final ArchiverMetrics metrics;
