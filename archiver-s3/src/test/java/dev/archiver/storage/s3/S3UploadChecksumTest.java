@@ -47,7 +47,7 @@ class S3UploadChecksumTest {
                     "MinIO over HTTPS", MinioServer::https,
                     "moto", MotoServer::get);
 
-    /** moto 5.2.5 accepts every request shape but verifies no checksum: it stores a wrong one. */
+    /** moto 5.2.5 accepts every request shape but verifies no checksum: a wrong one is accepted. */
     private static final String VERIFIES_NO_CHECKSUM = "moto";
 
     private static final Map<String, String> BUCKETS = new ConcurrentHashMap<>();
