@@ -54,6 +54,12 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * @since 0.1
  */
 public final class ArchiveVerifier {
+    /**
+     * Objects under this prefix of an archive's root are the archiver's own (the daemon's startup
+     * probe, which a crash can leave behind), not archive data: the verifier skips them.
+     */
+    public static final String RESERVED_PREFIX = "_archiver/";
+
     private final ObjectStorage storage;
     private final StorageLocation root;
     private final Set<String> topics;
@@ -107,7 +113,9 @@ public final class ArchiveVerifier {
     public VerificationReport verify() throws IOException, InterruptedException {
         List<ObjectInfo> objects;
         try (Stream<ObjectInfo> s = storage.list(root)) {
-            objects = s.toList();
+            objects =
+                    s.filter(o -> !o.location().relativeTo(root).startsWith(RESERVED_PREFIX))
+                            .toList();
         }
         Map<TopicPartitionId, Collected> byPartition = Collections.synchronizedMap(new TreeMap<>());
         List<String> unreadable = Collections.synchronizedList(new ArrayList<>());

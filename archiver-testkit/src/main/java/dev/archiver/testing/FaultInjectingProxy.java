@@ -43,6 +43,8 @@ public final class FaultInjectingProxy implements Closeable {
     private final String targetHost;
     private final int targetPort;
     private final ServerSocket server;
+    private final javax.net.SocketFactory upstreamSockets;
+    private final boolean tls;
     private final ExecutorService pool =
             Executors.newCachedThreadPool(
                     r -> {
@@ -77,7 +79,15 @@ public final class FaultInjectingProxy implements Closeable {
         this.resetRate = b.resetRate;
         this.truncateRate = b.truncateRate;
         this.slowDelay = b.slowDelay;
-        this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        this.tls = b.serverTls != null;
+        this.server =
+                tls
+                        ? b.serverTls
+                                .getServerSocketFactory()
+                                .createServerSocket(0, 50, InetAddress.getLoopbackAddress())
+                        : new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        this.upstreamSockets =
+                tls ? b.upstreamTls.getSocketFactory() : javax.net.SocketFactory.getDefault();
         pool.submit(this::acceptLoop);
     }
 
@@ -85,9 +95,9 @@ public final class FaultInjectingProxy implements Closeable {
         return new Builder(targetHost, targetPort);
     }
 
-    /** {@code http://127.0.0.1:<port>}. */
+    /** {@code http://127.0.0.1:<port>}, or {@code https://...} with {@link Builder#tls}. */
     public String endpoint() {
-        return "http://127.0.0.1:" + server.getLocalPort();
+        return (tls ? "https" : "http") + "://127.0.0.1:" + server.getLocalPort();
     }
 
     public int port() {
@@ -229,7 +239,7 @@ public final class FaultInjectingProxy implements Closeable {
                 default -> {}
             }
             boolean head = request.startLine.startsWith("HEAD ");
-            try (Socket upstream = new Socket()) {
+            try (Socket upstream = upstreamSockets.createSocket()) {
                 upstream.connect(new InetSocketAddress(targetHost, targetPort), 10_000);
                 upstream.setSoTimeout(120_000);
                 if (fault == Fault.TRUNCATE && request.body.length > 1) {
@@ -447,6 +457,8 @@ public final class FaultInjectingProxy implements Closeable {
         private double truncateRate;
         private Duration slowDelay = Duration.ofSeconds(2);
         private long seed = 1;
+        private javax.net.ssl.SSLContext serverTls;
+        private javax.net.ssl.SSLContext upstreamTls;
 
         private Builder(String targetHost, int targetPort) {
             this.targetHost = requireNonNull(targetHost, "targetHost is null");
@@ -487,6 +499,18 @@ public final class FaultInjectingProxy implements Closeable {
 
         public Builder seed(long seed) {
             this.seed = seed;
+            return this;
+        }
+
+        /**
+         * Terminates TLS: clients connect with TLS to a certificate of {@code server}'s key
+         * managers (the target's own certificate, so that clients trust the proxy as they trust the
+         * target), and the proxy reaches the target over TLS with {@code upstream}. The proxy then
+         * sees, holds and faults requests as it does over plain HTTP.
+         */
+        public Builder tls(javax.net.ssl.SSLContext server, javax.net.ssl.SSLContext upstream) {
+            this.serverTls = requireNonNull(server, "server is null");
+            this.upstreamTls = requireNonNull(upstream, "upstream is null");
             return this;
         }
 

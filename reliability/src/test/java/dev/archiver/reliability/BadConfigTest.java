@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.archiver.examples.daemon.ArchiverCli;
 import dev.archiver.storage.azure.Azurite;
+import dev.archiver.storage.s3.MinioServer;
 import dev.archiver.storage.s3.S3ProxyServer;
 import dev.archiver.testing.ChildProcessService;
 import dev.archiver.testing.EmbeddedKafka;
@@ -134,6 +135,41 @@ class BadConfigTest {
                 "storage.fencing=unsafe-ownership-checks-only");
         assertNoSecret(o, S3ProxyServer.SECRET_KEY);
         recordFigures("bad config: store without fencing (`BadConfigTest`)", o);
+    }
+
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void storeRefusingTheProbeUploadIsOneLineNamingTheRequestAndTheAnswer() throws Exception {
+        // the listing passes; the upload options are what MinIO (without a KMS) refuses
+        MinioServer minio = MinioServer.http();
+        String bucket = minio.createBucket("probe");
+        Outcome o =
+                run(
+                        kafkaSection(EmbeddedKafka.shared().bootstrapServers())
+                                + "storage.uri=s3://"
+                                + bucket
+                                + "/archive\n"
+                                + "storage.s3.endpoint="
+                                + minio.endpoint()
+                                + "\n"
+                                + "storage.s3.path-style-access=true\n"
+                                + "storage.s3.access-key="
+                                + minio.accessKey()
+                                + "\n"
+                                + "storage.s3.secret-key="
+                                + minio.secretKey()
+                                + "\n"
+                                + "storage.s3.sse.type=kms\n");
+        assertOneError(
+                o,
+                2,
+                "s3://" + bucket + "/archive refused a test upload",
+                "PutObject with x-amz-checksum-crc32c, If-None-Match: *, SSE-KMS");
+        assertNoSecret(o, minio.secretKey());
+        assertThat(minio.client().listObjectsV2(r -> r.bucket(bucket)).contents())
+                .as("the probe is deleted")
+                .isEmpty();
+        recordFigures("bad config: store refuses the probe upload (`BadConfigTest`)", o);
     }
 
     @Test

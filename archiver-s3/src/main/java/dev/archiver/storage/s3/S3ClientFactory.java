@@ -12,12 +12,14 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
 import software.amazon.awssdk.utils.SdkAutoCloseable;
@@ -58,6 +60,16 @@ final class S3ClientFactory {
                             .httpClient(http)
                             .credentialsProvider(credentials)
                             .forcePathStyle(config.pathStyleAccess())
+                            // S3Storage computes every checksum itself and sends it as a header
+                            // before the body. Left on, the SDK adds a CRC32 trailer of its own
+                            // and streams bodies aws-chunked (signed chunks over plain HTTP),
+                            // which some stores do not implement; with a precomputed checksum
+                            // it even declares an x-amz-trailer it never sends. A plain body
+                            // (SHA-256 payload hash over HTTP, UNSIGNED-PAYLOAD over HTTPS) is
+                            // understood by every SigV4 store.
+                            .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                            .serviceConfiguration(
+                                    S3Configuration.builder().chunkedEncodingEnabled(false).build())
                             .overrideConfiguration(override.build());
             if (region != null) {
                 builder.region(region);

@@ -53,6 +53,21 @@ final class S3Errors {
      */
     static IOException translate(
             SdkException e, String operation, S3Location location, boolean missingIsNotFound) {
+        return translate(e, operation, location, missingIsNotFound, null);
+    }
+
+    /**
+     * Like {@link #translate(SdkException, String, S3Location, boolean)}; a request the store
+     * refused as such (a 4xx other than the ones with their own meaning, or a 501) is named by
+     * {@code request} (e.g. {@code PutObject with x-amz-checksum-crc32c, If-None-Match: *}), so
+     * that the message says what to turn off.
+     */
+    static IOException translate(
+            SdkException e,
+            String operation,
+            S3Location location,
+            boolean missingIsNotFound,
+            String request) {
         String prefix = "Failed " + operation + " " + location + ": ";
         if (e instanceof AwsServiceException service) {
             int status = service.statusCode();
@@ -95,13 +110,20 @@ final class S3Errors {
                         false,
                         e);
             }
+            // 501 NotImplemented: the store lacks a feature the request uses; it never will
             boolean retryable =
-                    status >= 500
+                    (status >= 500 && status != 501)
                             || status == 429
                             || status == 408
                             || (code != null && RETRYABLE_CODES.contains(code))
                             || RetryUtils.isThrottlingException(e);
-            return new StorageException(prefix + "request failed " + detail, retryable, e);
+            return new StorageException(
+                    prefix
+                            + "request failed "
+                            + detail
+                            + (request == null || retryable ? "" : "; the request: " + request),
+                    retryable,
+                    e);
         }
         if (e instanceof AbortedException) {
             InterruptedIOException interrupted = new InterruptedIOException(prefix + "interrupted");
@@ -121,7 +143,7 @@ final class S3Errors {
      * precondition failed.
      */
     static IOException translateWrite(
-            SdkException e, S3Location location, Precondition precondition) {
+            SdkException e, S3Location location, Precondition precondition, String request) {
         if (precondition.kind() == Precondition.Kind.IF_MATCH
                 && e instanceof AwsServiceException service
                 && service.statusCode() == 404
@@ -135,7 +157,7 @@ final class S3Errors {
                             + ")",
                     e);
         }
-        return translate(e, "uploading", location, false);
+        return translate(e, "uploading", location, false, request);
     }
 
     private static String describe(int status, String code, String message) {

@@ -153,12 +153,15 @@ final class S3Storage implements ObjectStorage {
                         .key(location.key())
                         .contentLength(size)
                         .metadata(metadata);
+        // The value alone, never with checksumAlgorithm(): naming the algorithm as well makes
+        // the SDK's aws-chunked signer declare an x-amz-trailer that it then never sends, and
+        // MinIO rightly refuses that request (400 XAmzContentChecksumMismatch).
         String checksum = checksum(file, 0, size);
         switch (config.checksumAlgorithm()) {
-            case CRC32C ->
-                    request.checksumAlgorithm(ChecksumAlgorithm.CRC32_C).checksumCRC32C(checksum);
-            case CRC32 ->
-                    request.checksumAlgorithm(ChecksumAlgorithm.CRC32).checksumCRC32(checksum);
+            case CRC32C -> request.checksumCRC32C(checksum);
+            case CRC32 -> request.checksumCRC32(checksum);
+            case MD5 -> request.contentMD5(checksum);
+            case NONE -> {}
         }
         if (config.encryption() instanceof SseS3) {
             request.serverSideEncryption(ServerSideEncryption.AES256);
@@ -184,7 +187,8 @@ final class S3Storage implements ObjectStorage {
                     request.build(),
                     RequestBody.fromContentProvider(body, size, "application/octet-stream"));
         } catch (SdkException e) {
-            throw S3Errors.translateWrite(e, location, precondition);
+            throw S3Errors.translateWrite(
+                    e, location, precondition, describe("PutObject", precondition));
         }
     }
 
@@ -200,7 +204,7 @@ final class S3Storage implements ObjectStorage {
                         .bucket(location.bucket())
                         .key(location.key())
                         .metadata(metadata)
-                        .checksumAlgorithm(sdkChecksumAlgorithm());
+                        .checksumAlgorithm(multipartChecksumAlgorithm());
         if (config.encryption() instanceof SseS3) {
             create.serverSideEncryption(ServerSideEncryption.AES256);
         } else if (config.encryption() instanceof SseKms kms) {
@@ -220,7 +224,12 @@ final class S3Storage implements ObjectStorage {
         try {
             uploadId = client.createMultipartUpload(create.build()).uploadId();
         } catch (SdkException e) {
-            throw S3Errors.translate(e, "uploading", location, false);
+            throw S3Errors.translate(
+                    e,
+                    "uploading",
+                    location,
+                    false,
+                    describe("CreateMultipartUpload", Precondition.none()));
         }
         try {
             List<CompletedPart> parts = uploadParts(file, size, location, uploadId);
@@ -242,7 +251,12 @@ final class S3Storage implements ObjectStorage {
             }
             client.completeMultipartUpload(complete.build());
         } catch (SdkException e) {
-            IOException translated = S3Errors.translateWrite(e, location, precondition);
+            IOException translated =
+                    S3Errors.translateWrite(
+                            e,
+                            location,
+                            precondition,
+                            describe("CompleteMultipartUpload", precondition));
             abort(location, uploadId, translated);
             throw translated;
         } catch (IOException | RuntimeException | Error e) {
@@ -303,7 +317,12 @@ final class S3Storage implements ObjectStorage {
             } catch (ExecutionException e) {
                 Throwable cause = e.getCause();
                 if (cause instanceof SdkException sdk) {
-                    throw S3Errors.translate(sdk, "uploading", location, false);
+                    throw S3Errors.translate(
+                            sdk,
+                            "uploading",
+                            location,
+                            false,
+                            describe("UploadPart", Precondition.none()));
                 }
                 if (cause instanceof IOException io) {
                     throw io;
@@ -334,13 +353,15 @@ final class S3Storage implements ObjectStorage {
         CompletedPart.Builder part = CompletedPart.builder().partNumber(partNumber);
         switch (config.checksumAlgorithm()) {
             case CRC32C -> {
-                request.checksumAlgorithm(ChecksumAlgorithm.CRC32_C).checksumCRC32C(checksum);
+                request.checksumCRC32C(checksum);
                 part.checksumCRC32C(checksum);
             }
             case CRC32 -> {
-                request.checksumAlgorithm(ChecksumAlgorithm.CRC32).checksumCRC32(checksum);
+                request.checksumCRC32(checksum);
                 part.checksumCRC32(checksum);
             }
+            case MD5 -> request.contentMD5(checksum);
+            case NONE -> {}
         }
         customerKey.ifPresent(
                 k ->
@@ -358,6 +379,42 @@ final class S3Storage implements ObjectStorage {
         }
     }
 
+    /** The options a write request carries, for error messages; never a secret. */
+    private String describe(String operation, Precondition precondition) {
+        List<String> options = new ArrayList<>();
+        boolean create = operation.equals("CreateMultipartUpload");
+        switch (config.checksumAlgorithm()) {
+            case CRC32C ->
+                    options.add(
+                            create ? "x-amz-checksum-algorithm: CRC32C" : "x-amz-checksum-crc32c");
+            case CRC32 ->
+                    options.add(
+                            create ? "x-amz-checksum-algorithm: CRC32" : "x-amz-checksum-crc32");
+            case MD5 -> {
+                if (!create) {
+                    options.add("Content-MD5");
+                }
+            }
+            case NONE -> {}
+        }
+        switch (precondition.kind()) {
+            case IF_NONE_MATCH -> options.add("If-None-Match: *");
+            case IF_MATCH -> options.add("If-Match");
+            case NONE -> {}
+        }
+        if (config.encryption() instanceof SseS3) {
+            options.add("SSE-S3");
+        } else if (config.encryption() instanceof SseKms) {
+            options.add("SSE-KMS");
+        } else if (customerKey.isPresent()) {
+            options.add("SSE-C");
+        }
+        tagging.ifPresent(t -> options.add("x-amz-tagging"));
+        config.storageClass().ifPresent(c -> options.add("storage class " + c));
+        config.cannedAcl().ifPresent(a -> options.add("ACL " + a));
+        return options.isEmpty() ? operation : operation + " with " + String.join(", ", options);
+    }
+
     private void abort(S3Location location, String uploadId, Throwable failure) {
         try {
             client.abortMultipartUpload(
@@ -367,20 +424,30 @@ final class S3Storage implements ObjectStorage {
         }
     }
 
-    private ChecksumAlgorithm sdkChecksumAlgorithm() {
+    /** The x-amz-checksum-algorithm of a multipart upload; null when parts carry none. */
+    private ChecksumAlgorithm multipartChecksumAlgorithm() {
         return switch (config.checksumAlgorithm()) {
             case CRC32C -> ChecksumAlgorithm.CRC32_C;
             case CRC32 -> ChecksumAlgorithm.CRC32;
+            case MD5, NONE -> null;
         };
     }
 
-    /** The base64 big-endian checksum of a file region, as S3's checksum headers want it. */
+    /**
+     * The base64 checksum of a file region as the request header wants it (big-endian CRC, or MD5
+     * digest); null when no checksum is configured.
+     */
     private String checksum(Path file, long offset, long length) throws IOException {
         Checksum checksum =
                 switch (config.checksumAlgorithm()) {
                     case CRC32C -> new CRC32C();
                     case CRC32 -> new CRC32();
+                    case MD5 -> new Md5();
+                    case NONE -> null;
                 };
+        if (checksum == null) {
+            return null;
+        }
         ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             long position = offset;
@@ -396,8 +463,53 @@ final class S3Storage implements ObjectStorage {
                 position += n;
             }
         }
-        byte[] value = ByteBuffer.allocate(4).putInt((int) checksum.getValue()).array();
+        byte[] value =
+                checksum instanceof Md5 md5
+                        ? md5.digest()
+                        : ByteBuffer.allocate(4).putInt((int) checksum.getValue()).array();
         return Base64.getEncoder().encodeToString(value);
+    }
+
+    /** MD5 behind the {@link Checksum} interface, so one loop feeds every algorithm. */
+    private static final class Md5 implements Checksum {
+        private final MessageDigest digest;
+
+        Md5() {
+            try {
+                digest = MessageDigest.getInstance("MD5");
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("MD5 is required by every JVM", e);
+            }
+        }
+
+        @Override
+        public void update(int b) {
+            digest.update((byte) b);
+        }
+
+        @Override
+        public void update(byte[] b, int off, int len) {
+            digest.update(b, off, len);
+        }
+
+        @Override
+        public void update(ByteBuffer buffer) {
+            digest.update(buffer);
+        }
+
+        @Override
+        public long getValue() {
+            throw new UnsupportedOperationException("an MD5 digest is not a long");
+        }
+
+        @Override
+        public void reset() {
+            digest.reset();
+        }
+
+        byte[] digest() {
+            return digest.digest();
+        }
     }
 
     @Override

@@ -50,7 +50,9 @@ import software.amazon.awssdk.services.s3.model.StorageClass;
  *   <tr><td>{@code multipart.parallelism}</td><td>4</td><td>parts uploaded at once, over all
  *       uploads of this storage</td></tr>
  *   <tr><td>{@code checksum-algorithm}</td><td>{@code crc32c}</td><td>{@code crc32c} or {@code
- *       crc32}: computed from the local file and verified by the store</td></tr>
+ *       crc32} (an {@code x-amz-checksum-*} header), {@code md5} ({@code Content-MD5}, for stores
+ *       without flexible checksums) or {@code none}: computed from the local file before the
+ *       request is sent and verified by the store</td></tr>
  *   <tr><td>{@code sse.type}</td><td>{@code none}</td><td>{@code none}, {@code s3} (SSE-S3),
  *       {@code kms} (SSE-KMS) or {@code sse-c} (customer-provided key)</td></tr>
  *   <tr><td>{@code sse.kms-key-id}</td><td>the account's default key</td><td>for {@code
@@ -507,11 +509,21 @@ public record S3StorageConfig(
     }
 
     /**
-     * The checksum computed from the local file and verified by the store for objects and parts.
+     * The checksum computed from the local file before each object or part is sent, and verified by
+     * the store against the bytes it received.
      */
     public enum ChecksumAlgorithm {
+        /** {@code x-amz-checksum-crc32c}, a flexible checksum (AWS, MinIO, Ceph RGW 19+). */
         CRC32C,
-        CRC32
+        /** {@code x-amz-checksum-crc32}, a flexible checksum. */
+        CRC32,
+        /** {@code Content-MD5}, which every S3-compatible store verifies. */
+        MD5,
+        /**
+         * No checksum header. The body is still covered by SigV4's payload hash over plain HTTP and
+         * by TLS over HTTPS.
+         */
+        NONE
     }
 
     private enum CredentialsType {

@@ -26,14 +26,23 @@ abstract class AbstractS3StorageContractTest extends AbstractObjectStorageContra
     private String bucket;
     private final String runPrefix = "run-" + UUID.randomUUID();
 
+    /** The server this binding runs against. */
+    protected abstract S3TestServer server();
+
     /** The configuration that reaches the server (endpoint, credentials, path style). */
-    protected abstract S3StorageConfig.Builder serverConfig();
+    protected S3StorageConfig.Builder serverConfig() {
+        return server().config();
+    }
 
     /** A raw SDK client for the same server. */
-    protected abstract S3Client nativeClient();
+    protected S3Client nativeClient() {
+        return server().client();
+    }
 
     /** Creates a bucket for this class. */
-    protected abstract String createBucket();
+    protected String createBucket() {
+        return server().createBucket("contract");
+    }
 
     @Override
     protected final ObjectStorage createStorage() {

@@ -2,21 +2,28 @@ package dev.archiver.storage.s3;
 
 import dev.archiver.storage.StorageLocation;
 import dev.archiver.testing.AbstractArchiverEndToEndTest;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
  * The engine end to end with an {@code s3://} archive on the module's shared S3Proxy, configured
  * through settings as the daemon would be; the multipart threshold is lowered so that larger files
  * take the multipart path. The large runs use 20,000 records instead of 100,000 to keep the
- * module's build short (the file:// binding in the testkit runs the full count).
+ * module's build short (the file:// binding in the testkit runs the full count). Subclasses run the
+ * same suite against other servers.
  */
 class S3ArchiverEndToEndTest extends AbstractArchiverEndToEndTest {
     private String bucket;
 
+    /** The server the archive is written to. */
+    protected S3TestServer server() {
+        return S3ProxyServer.get();
+    }
+
     @Override
     protected StorageLocation archiveRoot() {
         if (bucket == null) {
-            bucket = S3ProxyServer.get().createBucket("e2e");
+            bucket = server().createBucket("e2e");
         }
         return StorageLocation.of("s3://" + bucket + "/archive");
     }
@@ -28,19 +35,9 @@ class S3ArchiverEndToEndTest extends AbstractArchiverEndToEndTest {
 
     @Override
     protected Map<String, String> storageSettings() {
-        S3ProxyServer server = S3ProxyServer.get();
-        return Map.of(
-                "storage.s3.endpoint",
-                server.endpoint().toString(),
-                "storage.s3.path-style-access",
-                "true",
-                "storage.s3.access-key",
-                S3ProxyServer.ACCESS_KEY,
-                "storage.s3.secret-key",
-                S3ProxyServer.SECRET_KEY,
-                "storage.s3.multipart.threshold",
-                "5MB",
-                "storage.s3.multipart.part-size",
-                "5MB");
+        Map<String, String> settings = new HashMap<>(server().settings());
+        settings.put("storage.s3.multipart.threshold", "5MB");
+        settings.put("storage.s3.multipart.part-size", "5MB");
+        return settings;
     }
 }

@@ -1,6 +1,5 @@
 package dev.archiver.storage.s3;
 
-import dev.archiver.config.Secret;
 import java.net.URI;
 import java.util.Locale;
 import java.util.Properties;
@@ -19,7 +18,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * thrown, so tests fail instead of being skipped. Published in this module's test jar for the
  * reliability suite.
  */
-public final class S3ProxyServer {
+public final class S3ProxyServer implements S3TestServer {
     public static final String ACCESS_KEY = "archiver-access";
     public static final String SECRET_KEY = "archiver-secret-7f3a9c";
 
@@ -88,31 +87,37 @@ public final class S3ProxyServer {
         }
     }
 
+    @Override
+    public String name() {
+        return "S3Proxy";
+    }
+
+    @Override
     public URI endpoint() {
         return endpoint;
     }
 
-    /** A raw SDK client with the right credentials, to check what the storage wrote. */
+    @Override
+    public String accessKey() {
+        return ACCESS_KEY;
+    }
+
+    @Override
+    public String secretKey() {
+        return SECRET_KEY;
+    }
+
+    @Override
     public S3Client client() {
         return client;
     }
 
-    /** Creates a fresh bucket with a unique name. */
+    @Override
     public String createBucket(String purpose) {
         String bucket =
                 (purpose + "-" + UUID.randomUUID().toString().substring(0, 8))
                         .toLowerCase(Locale.ROOT);
         client.createBucket(b -> b.bucket(bucket));
         return bucket;
-    }
-
-    /** The storage configuration that reaches this server; tests adjust the rest. */
-    public S3StorageConfig.Builder config() {
-        return S3StorageConfig.builder()
-                .endpoint(endpoint)
-                .region("us-east-1")
-                .pathStyleAccess(true)
-                .credentials(
-                        S3StorageConfig.Credentials.staticKeys(ACCESS_KEY, Secret.of(SECRET_KEY)));
     }
 }

@@ -130,6 +130,16 @@ class S3StorageConfigTest {
     }
 
     @Test
+    void everyChecksumChoiceIsAccepted() {
+        assertThat(from(Map.of("checksum-algorithm", "crc32c")).checksumAlgorithm())
+                .isEqualTo(ChecksumAlgorithm.CRC32C);
+        assertThat(from(Map.of("checksum-algorithm", "md5")).checksumAlgorithm())
+                .isEqualTo(ChecksumAlgorithm.MD5);
+        assertThat(from(Map.of("checksum-algorithm", "none")).checksumAlgorithm())
+                .isEqualTo(ChecksumAlgorithm.NONE);
+    }
+
+    @Test
     void accessKeyAloneImpliesStaticCredentials() {
         assertThat(from(Map.of("access-key", "ak", "secret-key", "sk")).credentials())
                 .isEqualTo(Credentials.staticKeys("ak", Secret.of("sk")));
@@ -204,9 +214,9 @@ class S3StorageConfigTest {
                 "storage.s3.multipart.parallelism",
                 "at least 1");
         assertRejected(
-                Map.of("checksum-algorithm", "md5"),
+                Map.of("checksum-algorithm", "sha1"),
                 "storage.s3.checksum-algorithm",
-                "crc32c, crc32");
+                "crc32c, crc32, md5, none");
         assertRejected(Map.of("sse.type", "aes"), "storage.s3.sse.type", "none, s3, kms, sse-c");
         assertRejected(
                 Map.of("sse.type", "sse-c"),

@@ -41,12 +41,23 @@ class S3ZombieFencingTest {
     @TempDir Path staging;
     private String protocol;
 
+    /** The store behind the proxy; subclasses run the scenario against other servers. */
+    protected S3TestServer server() {
+        return S3ProxyServer.get();
+    }
+
+    /** The proxy that holds the stalled member's upload, as the server needs it. */
+    protected FaultInjectingProxy.Builder proxy(FaultInjectingProxy.Builder builder)
+            throws Exception {
+        return builder;
+    }
+
     @ParameterizedTest(name = "group.protocol={0}")
     @ValueSource(strings = {"classic", "consumer"})
     void stalledMemberCannotOverwriteOrCommitAfterLosingItsPartition(
             String protocol, EmbeddedKafka.Broker kafka) throws Exception {
         this.protocol = protocol;
-        S3ProxyServer s3 = S3ProxyServer.get();
+        S3TestServer s3 = server();
         String bucket = s3.createBucket("zombie");
         String id = UUID.randomUUID().toString().substring(0, 8);
         String topic = "zombie-" + id;
@@ -61,7 +72,7 @@ class S3ZombieFencingTest {
         Map<TopicPartition, Long> end = kafka.endOffsets(topic);
 
         try (FaultInjectingProxy proxy =
-                FaultInjectingProxy.builder("127.0.0.1", s3.endpoint().getPort()).build()) {
+                proxy(FaultInjectingProxy.builder("127.0.0.1", s3.endpoint().getPort())).build()) {
             proxy.holdMatching(line -> line.startsWith("PUT "));
             Archiver zombie =
                     Archiver.create(
@@ -154,22 +165,12 @@ class S3ZombieFencingTest {
         return s;
     }
 
-    private static Map<String, String> storageSettings(String endpoint) {
-        return Map.of(
-                "storage.s3.endpoint",
-                endpoint,
-                "storage.s3.path-style-access",
-                "true",
-                "storage.s3.access-key",
-                S3ProxyServer.ACCESS_KEY,
-                "storage.s3.secret-key",
-                S3ProxyServer.SECRET_KEY,
-                // the SDK must not give up on the held request by itself before the test releases
-                // it
-                "storage.s3.api-call-timeout",
-                "5m",
-                "storage.s3.api-call-attempt-timeout",
-                "5m");
+    private Map<String, String> storageSettings(String endpoint) {
+        Map<String, String> s = new HashMap<>(server().settings(endpoint));
+        // the SDK must not give up on the held request by itself before the test releases it
+        s.put("storage.s3.api-call-timeout", "5m");
+        s.put("storage.s3.api-call-attempt-timeout", "5m");
+        return s;
     }
 
     private static long committed(EmbeddedKafka.Broker kafka, String group, TopicPartition tp)

@@ -6,16 +6,23 @@ import dev.archiver.Archiver;
 import dev.archiver.ArchiverConfig;
 import dev.archiver.config.Settings;
 import dev.archiver.storage.ObjectInfo;
+import dev.archiver.storage.ObjectStorage;
+import dev.archiver.storage.PreconditionFailedException;
 import dev.archiver.storage.StorageException;
 import dev.archiver.storage.StorageLocation;
+import dev.archiver.storage.UploadOptions;
+import dev.archiver.verify.ArchiveVerifier;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -34,6 +41,12 @@ import org.slf4j.LoggerFactory;
  */
 final class ArchiverDaemon implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ArchiverDaemon.class);
+
+    /**
+     * Where under each job's root the startup check writes and deletes its probe: in the prefix the
+     * verifier skips, so that a probe left behind by a crash is not taken for archive data.
+     */
+    static final String PROBE_PREFIX = ArchiveVerifier.RESERVED_PREFIX + "startup-probe-";
 
     private final DaemonConfig config;
     private final ArchiverMetrics metrics;
@@ -87,10 +100,11 @@ final class ArchiverDaemon implements AutoCloseable {
 
     /**
      * A missing bucket or container and rejected credentials are configuration errors: the store
-     * must answer a listing of the job's root (the engine needs to list and stat anyway). Without
-     * this check the engine would retry its first upload forever. A store that cannot be reached is
-     * only warned about: the engine retries until it is back, as during any outage. Local stores
-     * are not checked.
+     * must answer a listing of the job's root (the engine needs to list and stat anyway), and then
+     * accept a small probe object written with the options real uploads use (see {@link
+     * #probeWrites}). Without this check the engine would retry its first upload forever. A store
+     * that cannot be reached is only warned about: the engine retries until it is back, as during
+     * any outage. Local stores are not checked.
      */
     private void checkStore(String job, ArchiverConfig c) {
         StorageLocation root = c.storageRoot();
@@ -107,11 +121,137 @@ final class ArchiverDaemon implements AutoCloseable {
                         config.redactValues(
                                 jobPrefix(job) + "cannot use " + root + ": " + se.getMessage()));
             }
-            log.warn(
-                    "{}the store {} cannot be reached ({}); starting anyway, uploads are retried",
+            warnUnreachable(job, root, cause);
+            return;
+        }
+        probeWrites(job, c);
+    }
+
+    private void warnUnreachable(String job, StorageLocation root, IOException cause) {
+        log.warn(
+                "{}the store {} cannot be reached ({}); starting anyway, uploads are retried",
+                jobPrefix(job),
+                root,
+                config.redactValues(String.valueOf(cause.getMessage())));
+    }
+
+    /**
+     * Writes a small probe object under the job's root with the options real uploads use (the
+     * store's checksum, encryption and tags, create-only where the store has conditional writes),
+     * checks that a second create-only write is refused and that a replacement on the ETag is
+     * accepted, then deletes it. A store that refuses the probe would refuse every upload: the
+     * daemon ends with one line naming the store, the request and its answer. What the store does
+     * with conditional writes is logged, since zombie fencing relies on it (DESIGN.md, invariant
+     * 5).
+     */
+    private void probeWrites(String job, ArchiverConfig c) {
+        StorageLocation root = c.storageRoot();
+        ObjectStorage storage = c.storage();
+        StorageLocation probe =
+                root.resolve(PROBE_PREFIX + UUID.randomUUID().toString().substring(0, 8));
+        boolean conditional = storage.supportsConditionalWrites();
+        UploadOptions create =
+                UploadOptions.defaults()
+                        .withMetadata(Map.of("archiver-probe", "startup"))
+                        .withPrecondition(
+                                conditional
+                                        ? UploadOptions.Precondition.ifNoneMatch()
+                                        : UploadOptions.Precondition.none());
+        Path file = null;
+        try {
+            Files.createDirectories(c.stagingDir());
+            file = Files.createTempFile(c.stagingDir(), "startup-probe-", ".txt");
+            Files.writeString(file, "kafka-archiver startup probe\n");
+            try {
+                storage.upload(file, probe, create);
+            } catch (PreconditionFailedException e) {
+                // the key is new: a retry of our own write whose first answer was lost
+            } catch (StorageException e) {
+                if (e.retryable()) {
+                    warnUnreachable(job, root, e);
+                    return;
+                }
+                throw new CliException(
+                        config.redactValues(
+                                jobPrefix(job)
+                                        + "the store "
+                                        + root
+                                        + " refused a test upload with the options every upload"
+                                        + " uses: "
+                                        + e.getMessage()));
+            }
+            String fencing = conditional ? conditionalWrites(storage, file, probe, create) : null;
+            log.info(
+                    "{}the store {} accepted a test upload; conditional writes: {}",
                     jobPrefix(job),
                     root,
-                    cause.getMessage());
+                    fencing == null
+                            ? "off (conditional-writes=false): fencing relies on ownership checks"
+                            : fencing);
+        } catch (IOException e) {
+            warnUnreachable(job, root, e);
+        } finally {
+            deleteProbe(job, storage, probe, file);
+        }
+    }
+
+    /** What the store does with If-None-Match and If-Match, as one phrase for the log. */
+    private String conditionalWrites(
+            ObjectStorage storage, Path file, StorageLocation probe, UploadOptions create) {
+        String createOnly;
+        try {
+            storage.upload(file, probe, create);
+            createOnly =
+                    "create-only NOT enforced (a second create-only write replaced the object)";
+            log.warn(
+                    "The store {} does not enforce create-only writes: a zombie's late upload"
+                            + " can overwrite the new owner's object; turn conditional writes off"
+                            + " for this store to make that explicit",
+                    probe);
+        } catch (PreconditionFailedException expected) {
+            createOnly = "create-only enforced";
+        } catch (IOException | RuntimeException e) {
+            return "not checked (" + config.redactValues(String.valueOf(e.getMessage())) + ")";
+        }
+        String replace;
+        try {
+            Optional<String> etag = storage.stat(probe).flatMap(ObjectInfo::etag);
+            if (etag.isEmpty()) {
+                replace = "replace-if-match unavailable (no ETag)";
+            } else {
+                storage.upload(
+                        file,
+                        probe,
+                        create.withPrecondition(UploadOptions.Precondition.ifMatch(etag.get())));
+                replace = "replace-if-match accepted";
+            }
+        } catch (PreconditionFailedException e) {
+            replace = "replace-if-match refused its own ETag";
+        } catch (IOException | RuntimeException e) {
+            replace =
+                    "replace-if-match not checked ("
+                            + config.redactValues(String.valueOf(e.getMessage()))
+                            + ")";
+        }
+        return createOnly + ", " + replace;
+    }
+
+    private void deleteProbe(String job, ObjectStorage storage, StorageLocation probe, Path file) {
+        try {
+            storage.delete(probe);
+        } catch (IOException | RuntimeException e) {
+            log.warn(
+                    "{}could not delete the startup probe {} ({}); delete it by hand",
+                    jobPrefix(job),
+                    probe,
+                    config.redactValues(String.valueOf(e.getMessage())));
+        }
+        if (file != null) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+                // a temporary file in the staging directory
+            }
         }
     }
 

@@ -37,6 +37,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.ToDoubleFunction;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
@@ -132,7 +133,7 @@ final class ArchiverMetrics implements AutoCloseable {
 
     /** The listener to give job {@code job}'s engine; counts its events. */
     ArchiverListener listenerFor(String job) {
-        JobListener listener = new JobListener(registry, job);
+        JobListener listener = new JobListener(registry, job, storageFailingAfter);
         listeners.put(job, listener);
         return listener;
     }
@@ -415,16 +416,23 @@ final class ArchiverMetrics implements AutoCloseable {
         private final java.util.concurrent.atomic.AtomicLong failingSince =
                 new java.util.concurrent.atomic.AtomicLong();
 
+        /** Whether the current run of failures has been reported at ERROR. */
+        private final AtomicBoolean reported = new AtomicBoolean();
+
+        private final java.util.concurrent.atomic.AtomicLong failures =
+                new java.util.concurrent.atomic.AtomicLong();
         private final MeterRegistry registry;
         private final String job;
+        private final Duration storageFailingAfter;
         private final Map<String, Counter> counters = new ConcurrentHashMap<>();
         private final Timer uploadLatency;
         private final DistributionSummary fileSize;
         private final Counter rebalances;
 
-        JobListener(MeterRegistry registry, String job) {
+        JobListener(MeterRegistry registry, String job, Duration storageFailingAfter) {
             this.registry = registry;
             this.job = job;
+            this.storageFailingAfter = storageFailingAfter;
             this.uploadLatency =
                     Timer.builder("archiver.upload.latency")
                             .tag("job", job)
@@ -499,6 +507,10 @@ final class ArchiverMetrics implements AutoCloseable {
                 long bytes,
                 Duration latency) {
             failingSince.set(0);
+            long failed = failures.getAndSet(0);
+            if (reported.getAndSet(false)) {
+                log.info("Job '{}': uploads succeed again, after {} failed attempts", job, failed);
+            }
             counter("archiver.files.uploaded", partition.topic(), "Objects uploaded").increment();
             uploadLatency.record(latency);
             fileSize.record(bytes);
@@ -512,6 +524,20 @@ final class ArchiverMetrics implements AutoCloseable {
                 int attempt,
                 Duration backoff) {
             failingSince.compareAndSet(0, System.nanoTime() | 1);
+            long failed = failures.incrementAndGet();
+            // once per run of failures, what the store answered: the engine's per-attempt
+            // warnings repeat for as long as the store refuses
+            if (failingFor().compareTo(storageFailingAfter) >= 0
+                    && reported.compareAndSet(false, true)) {
+                log.error(
+                        "Job '{}': every upload has failed for {} ({} attempts, no success);"
+                                + " readiness reports STORAGE_FAILING and uploads are retried"
+                                + " until the store accepts them. The store's last answer: {}",
+                        job,
+                        failingFor().withNanos(0),
+                        failed,
+                        error.getMessage());
+            }
             counter(
                             "archiver.upload.failures",
                             partition.topic(),

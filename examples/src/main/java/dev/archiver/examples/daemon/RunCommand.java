@@ -19,11 +19,12 @@ import picocli.CommandLine.Option;
             "SIGTERM/SIGINT: stop polling, finish in-flight uploads and commit within"
                     + " shutdown.timeout, exit 0. A second signal exits at once (uncommitted"
                     + " records are replayed on restart).",
-            "Startup checks: each job's store must answer a listing of its root, and its Kafka"
+            "Startup checks: each job's store must answer a listing of its root and accept a"
+                    + " probe object written with the real upload options, and its Kafka"
                     + " cluster must answer within kafka.consumer.default.api.timeout.ms.",
             "Exit codes: 0 stopped cleanly, 1 a job failed, did not stop in time or its Kafka"
-                    + " cluster did not answer at startup, 2 bad configuration, unknown bucket or"
-                    + " rejected credentials."
+                    + " cluster did not answer at startup, 2 bad configuration, unknown bucket,"
+                    + " rejected credentials or a store that refuses the probe upload."
         })
 final class RunCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(RunCommand.class);

@@ -37,6 +37,42 @@ class ArchiverMetricsTest {
     @TempDir Path dir;
 
     @Test
+    void storageFailingIsLoggedOncePerRunWithTheStoresAnswer() throws Exception {
+        java.io.PrintStream stderr = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        TopicPartitionId tp = new TopicPartitionId("t", 0);
+        StorageLocation where = StorageLocation.of("s3://bucket/t/0");
+        IOException refused =
+                new IOException(
+                        "Failed uploading s3://bucket/t/0: request failed (400"
+                                + " XAmzContentChecksumMismatch)");
+        try (ArchiverMetrics metrics =
+                new ArchiverMetrics(Map.of(), false, Duration.ofSeconds(10), Duration.ZERO)) {
+            ArchiverListener listener = metrics.listenerFor("m");
+            System.setErr(new java.io.PrintStream(captured, true, "UTF-8"));
+            try {
+                for (int i = 0; i < 3; i++) {
+                    listener.uploadFailed(tp, where, refused, i + 1, Duration.ZERO);
+                }
+                listener.objectUploaded(tp, where, 1, 1, Duration.ZERO);
+                listener.uploadFailed(tp, where, refused, 1, Duration.ZERO);
+            } finally {
+                System.setErr(stderr);
+            }
+        }
+        String log = captured.toString("UTF-8");
+        assertThat(log.lines().filter(l -> l.contains("ERROR")))
+                .hasSize(2)
+                .allSatisfy(
+                        l ->
+                                assertThat(l)
+                                        .contains("Job 'm': every upload has failed")
+                                        .contains("STORAGE_FAILING")
+                                        .contains("400 XAmzContentChecksumMismatch"));
+        assertThat(log).contains("Job 'm': uploads succeed again, after 3 failed attempts");
+    }
+
+    @Test
     void countsWhatTheEngineDoesAndReportsHealth() throws Exception {
         EmbeddedKafka.Broker kafka = EmbeddedKafka.shared();
         String id = UUID.randomUUID().toString().substring(0, 8);
