@@ -37,6 +37,11 @@ class EtagReuseAbaTest {
         return StandardCodecs.all().stream().filter(c -> c != StandardCodecs.NONE).toList();
     }
 
+    /** Snappy's framing format has no common command-line tool; snappy-java reads it above. */
+    static List<Codec> withReferenceTool() {
+        return compressing().stream().filter(c -> REFERENCE_TOOLS.containsKey(c.name())).toList();
+    }
+
     private static byte[] compress(Codec codec, byte[] data) throws IOException {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         try (OutputStream out = codec.compress(buf)) {
@@ -83,11 +88,13 @@ class EtagReuseAbaTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("compressing")
+    @MethodSource("withReferenceTool")
     void theReferenceToolsStillReadTheFiles(Codec codec) throws Exception {
         List<String> tool = REFERENCE_TOOLS.get(codec.name());
-        org.junit.jupiter.api.Assumptions.assumeTrue(
-                tool != null, codec.name() + " has no reference command-line tool here");
+        if (Boolean.getBoolean("archiver.require-servers")
+                || "true".equals(System.getenv("ARCHIVER_REQUIRE_SERVERS"))) {
+            assertThat(onPath(tool.get(0))).as(tool.get(0) + " is installed").isTrue();
+        }
         org.junit.jupiter.api.Assumptions.assumeTrue(
                 onPath(tool.get(0)), tool.get(0) + " is not installed");
         byte[] data = records();
