@@ -141,8 +141,8 @@ final class ArchiverDaemon implements AutoCloseable {
      * checks that a second create-only write is refused and that a replacement on the ETag is
      * accepted, then deletes it. A store that refuses the probe would refuse every upload: the
      * daemon ends with one line naming the store, the request and its answer. What the store does
-     * with conditional writes is logged, since zombie fencing relies on it (docs/design.md, invariant
-     * 5).
+     * with conditional writes is logged, since zombie fencing relies on it (docs/design.md,
+     * invariant 5).
      */
     private void probeWrites(String job, ArchiverConfig c) {
         StorageLocation root = c.storageRoot();
