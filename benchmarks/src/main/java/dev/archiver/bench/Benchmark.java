@@ -6,6 +6,7 @@ import dev.archiver.Archiver;
 import dev.archiver.ArchiverConfig;
 import dev.archiver.ArchiverStats;
 import dev.archiver.config.Settings;
+import dev.archiver.record.TopicPartitionId;
 import dev.archiver.storage.ObjectStorage;
 import dev.archiver.storage.StorageLocation;
 import dev.archiver.storage.StorageProviders;
@@ -86,12 +87,12 @@ public final class Benchmark {
         Path work = Files.createTempDirectory("archiver-bench");
         List<BenchmarkResult> results = new ArrayList<>();
         log.printf(
-                "benchmark: %,d records of ~%d B, partitions %s, formats %s, codecs %s%n",
+                "benchmark: %,d records of ~%d B, partitions %s, cells %s, verify %s%n",
                 options.records(),
                 options.recordSize(),
                 options.partitions(),
-                options.formats(),
-                options.codecs());
+                options.cells(),
+                options.verify());
         S3ProxyProcess s3 = null;
         try (BrokerProcess broker =
                         BrokerProcess.start(
@@ -135,24 +136,21 @@ public final class Benchmark {
                 results.add(yardstick);
                 log.println(Report.row(yardstick));
                 for (String store : options.stores()) {
-                    for (String format : options.formats()) {
-                        for (String codec : options.codecs()) {
-                            BenchmarkResult r =
-                                    measureArchiver(
-                                            broker.bootstrapServers(),
-                                            admin,
-                                            topic,
-                                            partitions,
-                                            options.records(),
-                                            format,
-                                            codec,
-                                            store,
-                                            s3,
-                                            work,
-                                            yardstick);
-                            results.add(r);
-                            log.println(Report.row(r));
-                        }
+                    for (BenchmarkOptions.Cell cell : options.cells()) {
+                        BenchmarkResult r =
+                                measureArchiver(
+                                        broker.bootstrapServers(),
+                                        admin,
+                                        topic,
+                                        partitions,
+                                        options.records(),
+                                        cell,
+                                        store,
+                                        s3,
+                                        work,
+                                        yardstick);
+                        results.add(r);
+                        log.println(Report.row(r));
                     }
                 }
             }
@@ -180,21 +178,18 @@ public final class Benchmark {
         BenchmarkResult yardstick = measureConsumer(bootstrap, topic, partitions, records, bytes);
         long start = System.nanoTime();
         for (String store : options.stores()) {
-            for (String format : options.formats()) {
-                for (String codec : options.codecs()) {
-                    measureArchiver(
-                            bootstrap,
-                            admin,
-                            topic,
-                            partitions,
-                            records,
-                            format,
-                            codec,
-                            store,
-                            s3,
-                            work,
-                            yardstick);
-                }
+            for (BenchmarkOptions.Cell cell : options.cells()) {
+                measureArchiver(
+                        bootstrap,
+                        admin,
+                        topic,
+                        partitions,
+                        records,
+                        cell,
+                        store,
+                        s3,
+                        work,
+                        yardstick);
             }
         }
         log.printf(
@@ -255,6 +250,8 @@ public final class Benchmark {
         Sample sample = Sample.begin();
         long records = 0;
         long bytes = 0;
+        long firstRecordAt = 0;
+        long drainedAt;
         long deadline = System.nanoTime() + RUN_TIMEOUT.toNanos();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
             consumer.subscribe(List.of(topic));
@@ -264,11 +261,15 @@ public final class Benchmark {
                             "plain consumer drained only " + records + " records");
                 }
                 ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofMillis(200));
+                if (records == 0 && !batch.isEmpty()) {
+                    firstRecordAt = System.nanoTime();
+                }
                 for (ConsumerRecord<byte[], byte[]> r : batch) {
                     records++;
                     bytes += (r.key() == null ? 0 : r.key().length) + r.value().length;
                 }
             }
+            drainedAt = System.nanoTime();
             consumer.commitSync();
         }
         Sample.Delta d = sample.end();
@@ -291,9 +292,13 @@ public final class Benchmark {
                 0,
                 0,
                 "-",
-                d.seconds(),
+                (drainedAt - sample.startNanos()) / 1e9,
                 "-",
-                d.liveHeapBytes());
+                d.liveHeapBytes(),
+                "-",
+                (firstRecordAt - sample.startNanos()) / 1e9,
+                d.seconds() - (drainedAt - sample.startNanos()) / 1e9,
+                drainedAt > firstRecordAt ? 1.0 : Double.NaN);
     }
 
     private BenchmarkResult measureArchiver(
@@ -302,15 +307,15 @@ public final class Benchmark {
             String topic,
             int partitions,
             long records,
-            String format,
-            String codec,
+            BenchmarkOptions.Cell cell,
             String store,
             S3ProxyProcess s3,
             Path work,
             BenchmarkResult yardstick)
             throws Exception {
+        String codec = cell.codec();
         String id =
-                format
+                cell.format()
                         + "-"
                         + codec.replace(':', 'l')
                         + "-"
@@ -346,33 +351,53 @@ public final class Benchmark {
         s.put("topics", topic);
         s.put("storage.uri", root.toString());
         s.put("staging.dir", staging.toString());
-        s.put("format", format);
-        String[] codecAndLevel = codec.split(":", 2);
-        s.put("codec", codecAndLevel[0]);
-        if (codecAndLevel.length == 2) {
-            s.put("codec." + codecAndLevel[0] + ".level", codecAndLevel[1]);
+        s.put("format", cell.formatName());
+        if (cell.parquet()) {
+            // parquet compresses its pages itself; an outer codec would be a configuration error
+            s.put("codec", "none");
+            s.put("format.parquet.compression", codec);
+            s.put(
+                    "format.parquet.value-columns",
+                    cell.mode().equals("raw") ? "raw" : "typed-and-raw");
+            if (!cell.mode().equals("raw")) {
+                s.put("format.parquet.value-schema", DataSet.AVRO_SCHEMA);
+            }
+        } else {
+            String[] codecAndLevel = codec.split(":", 2);
+            s.put("codec", codecAndLevel[0]);
+            if (codecAndLevel.length == 2) {
+                s.put("codec." + codecAndLevel[0] + ".level", codecAndLevel[1]);
+            }
         }
         s.put("upload.max-file-size", options.maxFileSize());
         s.put("upload.max-file-age", options.maxFileAge());
         s.put("consumer.poll-timeout", "200ms");
         Map<TopicPartition, Long> end = endOffsets(admin, topic, partitions);
+        Map<TopicPartitionId, Long> endById = new HashMap<>();
+        end.forEach(
+                (tp, offset) ->
+                        endById.put(new TopicPartitionId(tp.topic(), tp.partition()), offset));
+        ArchiverProgress progress = new ArchiverProgress(records, endById);
         ArchiverStats stats;
-        long drainedAt;
         Sample sample = Sample.begin();
-        ArchiverConfig config = ArchiverConfig.builder().settings(Settings.of(s)).build();
+        ArchiverConfig config =
+                ArchiverConfig.builder().settings(Settings.of(s)).listener(progress).build();
         Archiver archiver = Archiver.create(config);
         try {
             archiver.start();
-            drainedAt = awaitCommitted(admin, group, end, archiver, records);
+            awaitCommitted(id, progress, archiver);
             stats = archiver.stats();
         } finally {
             archiver.close();
         }
         Sample.Delta d = sample.end();
+        // the engine reported every end offset committed after counting the batches: these are
+        // facts now, not a race with the consumer thread
         if (stats.recordsArchived() != records) {
             throw new IllegalStateException(
                     id + ": archived " + stats.recordsArchived() + " of " + records);
         }
+        checkGroupOffsets(id, admin, group, end);
         String verified = "skipped";
         if (options.verify() && !config.format().lossless()) {
             // a lossy format (text) keeps no offsets, so there is nothing to verify
@@ -396,11 +421,19 @@ public final class Benchmark {
         if (bucket != null) {
             emptyAndDelete(s3, bucket); // S3Proxy keeps objects in its heap
         }
-        double seconds = d.seconds();
+        long start = sample.startNanos();
+        double seconds = (progress.committedNanos() - start) / 1e9;
+        double joinSeconds = (progress.firstRecordNanos() - start) / 1e9;
+        double drainSeconds = (progress.drainedNanos() - start) / 1e9;
         double ratio = (records / seconds) / yardstick.recordsPerSecond();
+        double steadyWindow = drainSeconds - joinSeconds;
+        double steadyRatio =
+                steadyWindow > 0
+                        ? (records / steadyWindow) / yardstick.steadyRecordsPerSecond()
+                        : Double.NaN;
         return new BenchmarkResult(
                 "archiver",
-                format,
+                cell.formatName(),
                 codec,
                 partitions,
                 records,
@@ -413,9 +446,13 @@ public final class Benchmark {
                 stats.objectsUploaded(),
                 stats.bytesUploaded(),
                 verified,
-                (drainedAt - sample.startNanos()) / 1e9,
+                drainSeconds,
                 store,
-                d.liveHeapBytes());
+                d.liveHeapBytes(),
+                cell.mode(),
+                joinSeconds,
+                seconds - drainSeconds,
+                steadyRatio);
     }
 
     private static S3Client s3Client(S3ProxyProcess s3) {
@@ -442,44 +479,46 @@ public final class Benchmark {
     }
 
     /**
-     * Waits until the group has committed every end offset; returns when (nanoTime) the archiver
-     * had consumed every record, which is before the last files reach their max-file-age.
+     * Waits until the engine has reported every partition's end offset committed (see {@link
+     * ArchiverProgress}), or fails when the archiver fails or the run times out.
      */
-    private static long awaitCommitted(
-            Admin admin,
-            String group,
-            Map<TopicPartition, Long> end,
-            Archiver archiver,
-            long records)
-            throws Exception {
+    private static void awaitCommitted(String id, ArchiverProgress progress, Archiver archiver)
+            throws InterruptedException {
         long deadline = System.nanoTime() + RUN_TIMEOUT.toNanos();
-        long drainedAt = 0;
-        while (true) {
-            if (drainedAt == 0 && archiver.stats().recordsConsumed() >= records) {
-                drainedAt = System.nanoTime();
-            }
+        while (!progress.awaitCommitted(Duration.ofMillis(50))) {
             if (archiver.failure().isPresent()) {
-                throw new IllegalStateException("archiver failed", archiver.failure().get());
-            }
-            Map<TopicPartition, OffsetAndMetadata> committed =
-                    admin.listConsumerGroupOffsets(group)
-                            .partitionsToOffsetAndMetadata()
-                            .get(30, TimeUnit.SECONDS);
-            boolean done = true;
-            for (var e : end.entrySet()) {
-                OffsetAndMetadata om = committed.get(e.getKey());
-                if (om == null || om.offset() < e.getValue()) {
-                    done = false;
-                    break;
-                }
-            }
-            if (done) {
-                return drainedAt == 0 ? System.nanoTime() : drainedAt;
+                throw new IllegalStateException(id + ": archiver failed", archiver.failure().get());
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("not committed within " + RUN_TIMEOUT);
+                throw new IllegalStateException(
+                        id + ": not committed within " + RUN_TIMEOUT + ": " + progress.pending());
             }
-            Thread.sleep(50);
+        }
+    }
+
+    /**
+     * Checks through the admin client that the group's committed offsets are the end offsets: the
+     * engine reported them committed, so the broker must have them.
+     */
+    private static void checkGroupOffsets(
+            String id, Admin admin, String group, Map<TopicPartition, Long> end) throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> committed =
+                admin.listConsumerGroupOffsets(group)
+                        .partitionsToOffsetAndMetadata()
+                        .get(30, TimeUnit.SECONDS);
+        for (var e : end.entrySet()) {
+            OffsetAndMetadata om = committed.get(e.getKey());
+            long offset = om == null ? (e.getValue() == 0 ? 0 : -1) : om.offset();
+            if (offset != e.getValue()) {
+                throw new IllegalStateException(
+                        id
+                                + ": the engine reported "
+                                + e.getKey()
+                                + " committed up to "
+                                + e.getValue()
+                                + ", the broker has "
+                                + (om == null ? "no offset" : om.offset()));
+            }
         }
     }
 

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The benchmark's options, parsed from {@code --name value} pairs.
@@ -13,15 +14,15 @@ import java.util.List;
  * @param records records produced per partition count
  * @param recordSize approximate size of each JSON record value in bytes
  * @param partitions topic partition counts to run, one topic each
- * @param formats archiver formats to run
- * @param codecs archiver codecs to run; {@code name:level} sets {@code codec.NAME.level} (e.g.
- *     {@code gzip:1})
+ * @param cells the archiver's format and codec pairs to run, in order: {@code --cells} when given,
+ *     else every {@code --formats} × {@code --codecs} pair
  * @param stores archive stores to run: {@code file} (a local directory) and/or {@code s3} (S3Proxy
  *     in a child JVM, through archiver-s3)
  * @param out output directory for the table, CSV and PNG
  * @param maxFileSize the archiver's {@code upload.max-file-size}
  * @param maxFileAge the archiver's {@code upload.max-file-age}
  * @param verify whether to prove exactly-once with the ArchiveVerifier after each archiver run
+ *     (outside the timed window; default true)
  * @param brokerHeap the broker JVM's {@code -Xmx}
  * @param warmUpRecords records of a separate warm-up topic that every archiver configuration drains
  *     once, untimed, before the measured runs (the JIT warm-up the plain consumer gets from its
@@ -32,8 +33,7 @@ public record BenchmarkOptions(
         long records,
         int recordSize,
         List<Integer> partitions,
-        List<String> formats,
-        List<String> codecs,
+        List<Cell> cells,
         Path out,
         String maxFileSize,
         String maxFileAge,
@@ -46,8 +46,11 @@ public record BenchmarkOptions(
     static final String USAGE =
             """
             Usage: Benchmark [--records N] [--record-size BYTES] [--partitions 16,1000]
-                             [--formats jsonl,avro,text] [--codecs none,gzip,zstd] [--out DIR]
-                             [--max-file-size 64MB] [--max-file-age 3s] [--verify true|false]
+                             [--formats jsonl,avro,text,parquet,parquet-raw]
+                             [--codecs none,gzip,zstd,snappy]
+                             [--cells jsonl/none,parquet/zstd]  (instead of formats × codecs)
+                             [--out DIR] [--max-file-size 64MB] [--max-file-age 3s]
+                             [--verify true|false]
                              [--broker-heap 1g] [--stores file,s3] [--warm-up-records 20000]
                              [--s3proxy-heap 2g]
             """;
@@ -60,13 +63,12 @@ public record BenchmarkOptions(
             throw new IllegalArgumentException("--record-size must be at least 64: " + recordSize);
         }
         partitions = List.copyOf(partitions);
-        formats = List.copyOf(formats);
-        codecs = List.copyOf(codecs);
+        cells = List.copyOf(cells);
         if (partitions.isEmpty() || partitions.stream().anyMatch(p -> p <= 0)) {
             throw new IllegalArgumentException("--partitions must be positive: " + partitions);
         }
-        if (formats.isEmpty() || codecs.isEmpty()) {
-            throw new IllegalArgumentException("--formats and --codecs must not be empty");
+        if (cells.isEmpty()) {
+            throw new IllegalArgumentException("--formats, --codecs and --cells must not be empty");
         }
         requireNonNull(out, "out is null");
         requireNonNull(maxFileSize, "maxFileSize is null");
@@ -91,7 +93,8 @@ public record BenchmarkOptions(
         Path out = Path.of("target", "bench");
         String maxFileSize = "64MB";
         String maxFileAge = "3s";
-        boolean verify = false;
+        List<String> cells = List.of();
+        boolean verify = true;
         String brokerHeap = "1g";
         List<String> stores = List.of("file");
         long warmUpRecords = 20_000;
@@ -111,10 +114,11 @@ public record BenchmarkOptions(
                 case "--partitions" -> partitions = list(v).stream().map(Integer::valueOf).toList();
                 case "--formats" -> formats = list(v);
                 case "--codecs" -> codecs = list(v);
+                case "--cells" -> cells = list(v);
                 case "--out" -> out = Path.of(v);
                 case "--max-file-size" -> maxFileSize = v;
                 case "--max-file-age" -> maxFileAge = v;
-                case "--verify" -> verify = Boolean.parseBoolean(v);
+                case "--verify" -> verify = bool(name, v);
                 case "--broker-heap" -> brokerHeap = v;
                 case "--stores" -> stores = list(v);
                 case "--warm-up-records" -> warmUpRecords = Long.parseLong(v.replace("_", ""));
@@ -127,8 +131,9 @@ public record BenchmarkOptions(
                 records,
                 recordSize,
                 partitions,
-                formats,
-                codecs,
+                cells.isEmpty()
+                        ? product(formats, codecs)
+                        : cells.stream().map(Cell::parse).toList(),
                 out,
                 maxFileSize,
                 maxFileAge,
@@ -139,6 +144,26 @@ public record BenchmarkOptions(
                 s3proxyHeap);
     }
 
+    private static List<Cell> product(List<String> formats, List<String> codecs) {
+        List<Cell> cells = new ArrayList<>();
+        for (String format : formats) {
+            for (String codec : codecs) {
+                cells.add(new Cell(format, codec));
+            }
+        }
+        return cells;
+    }
+
+    private static boolean bool(String name, String v) {
+        return switch (v.toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default ->
+                    throw new IllegalArgumentException(
+                            name + " must be true or false, not '" + v + "'");
+        };
+    }
+
     private static List<String> list(String v) {
         List<String> result = new ArrayList<>();
         Arrays.stream(v.split(","))
@@ -146,5 +171,81 @@ public record BenchmarkOptions(
                 .filter(s -> !s.isEmpty())
                 .forEach(result::add);
         return result;
+    }
+
+    /**
+     * One archiver configuration of the matrix: a format and a codec.
+     *
+     * <p>Formats are the archiver's ({@code jsonl}, {@code avro}, {@code text}) plus two parquet
+     * modes: {@code parquet} writes the value as typed columns from {@link DataSet#AVRO_SCHEMA} and
+     * keeps its raw bytes ({@code value-columns=typed-and-raw}, lossless), {@code parquet-raw}
+     * keeps only the raw bytes. Parquet compresses its pages itself: with parquet the codec is the
+     * page codec ({@code format.parquet.compression}: {@code none}, {@code snappy}, {@code zstd},
+     * {@code gzip}, no level) and the archiver's outer {@code codec} is {@code none}. Other formats
+     * take any archiver codec; {@code name:level} sets {@code codec.NAME.level}.
+     *
+     * @param format the format as named above
+     * @param codec the codec, or for parquet the page codec
+     */
+    public record Cell(String format, String codec) {
+        static final List<String> PARQUET_FORMATS = List.of("parquet", "parquet-raw");
+        static final List<String> PAGE_CODECS = List.of("none", "snappy", "zstd", "gzip");
+
+        public Cell {
+            requireNonNull(format, "format is null");
+            requireNonNull(codec, "codec is null");
+            if (format.isEmpty() || codec.isEmpty()) {
+                throw new IllegalArgumentException("a cell needs a format and a codec");
+            }
+            if (format.startsWith("parquet") && !PARQUET_FORMATS.contains(format)) {
+                throw new IllegalArgumentException(
+                        "unknown parquet mode '" + format + "': use one of " + PARQUET_FORMATS);
+            }
+            // the fields are assigned after this block: test the parameter, not parquet()
+            if (PARQUET_FORMATS.contains(format) && !PAGE_CODECS.contains(codec)) {
+                throw new IllegalArgumentException(
+                        "with "
+                                + format
+                                + " the codec is parquet's page codec"
+                                + " (format.parquet.compression), one of "
+                                + PAGE_CODECS
+                                + " without a level, not '"
+                                + codec
+                                + "'");
+            }
+        }
+
+        /** Parses {@code format/codec}. */
+        static Cell parse(String cell) {
+            String[] parts = cell.split("/", -1);
+            if (parts.length != 2) {
+                throw new IllegalArgumentException(
+                        "--cells takes format/codec pairs (e.g. parquet/zstd), not '" + cell + "'");
+            }
+            return new Cell(parts[0].trim(), parts[1].trim());
+        }
+
+        public boolean parquet() {
+            return PARQUET_FORMATS.contains(format);
+        }
+
+        /** The archiver's {@code format} setting. */
+        public String formatName() {
+            return parquet() ? "parquet" : format;
+        }
+
+        /** How the format holds the value: {@code typed+raw} or {@code raw} for parquet, else -. */
+        public String mode() {
+            return switch (format) {
+                case "parquet" -> "typed+raw";
+                case "parquet-raw" -> "raw";
+                default -> "-";
+            };
+        }
+
+        @Override
+        public String toString() {
+            return format + "/" + codec;
+        }
     }
 }

@@ -34,6 +34,24 @@ public final class DataSet {
         "bucket"
     };
 
+    /**
+     * The Avro schema of {@link #jsonRecord} values, for formats that write the value as typed
+     * columns ({@code format.parquet.value-schema}). Every member of the JSON object is a field.
+     */
+    public static final String AVRO_SCHEMA =
+            """
+            {"type": "record", "name": "BenchEvent", "namespace": "dev.archiver.bench",
+             "doc": "A benchmark event (DataSet.jsonRecord)",
+             "fields": [
+               {"name": "id", "type": "long"},
+               {"name": "user", "type": "string"},
+               {"name": "event", "type": "string"},
+               {"name": "amount", "type": "double"},
+               {"name": "session", "type": "string"},
+               {"name": "text", "type": "string"}
+             ]}
+            """;
+
     private DataSet() {}
 
     public static byte[] jsonRecord(long id, int size, Random random) {

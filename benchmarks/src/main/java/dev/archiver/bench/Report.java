@@ -20,38 +20,47 @@ final class Report {
     private static final String HEADER =
             String.format(
                     Locale.ROOT,
-                    "%-26s %10s %8s %7s %8s %9s %8s %8s %8s %13s %8s %8s",
+                    "%-34s %10s %8s %7s %10s %8s %7s %7s %7s %8s %9s %8s %8s %8s %13s %8s",
                     "run",
                     "records/s",
                     "MB/s",
                     "ratio",
+                    "steady r/s",
+                    "st.ratio",
+                    "join s",
+                    "drain s",
+                    "tail s",
                     "CPU s/GB",
                     "heap MB",
                     "live MB",
                     "RSS MB",
                     "objects",
                     "mean obj KB",
-                    "verified",
-                    "drain s");
+                    "verified");
 
     private Report() {}
 
     static String row(BenchmarkResult r) {
         return String.format(
                 Locale.ROOT,
-                "%-26s %10.0f %8.2f %7.3f %8.1f %9.1f %8.1f %8.1f %8d %13.1f %8s %8.2f",
+                "%-34s %10.0f %8.2f %7.3f %10s %8s %7.2f %7.2f %7.2f %8.1f %9.1f %8.1f %8.1f %8d"
+                        + " %13.1f %8s",
                 r.label(),
                 r.recordsPerSecond(),
                 r.megabytesPerSecond(),
                 r.ratio(),
+                BenchmarkResult.fmt(r.steadyRecordsPerSecond(), 0),
+                BenchmarkResult.fmt(r.steadyRatio(), 3),
+                r.joinSeconds(),
+                r.drainSeconds(),
+                r.tailSeconds(),
                 r.cpuSecondsPerGigabyte(),
                 r.peakHeapBytes() / 1e6,
                 r.liveHeapBytes() / 1e6,
                 r.rssBytes() / 1e6,
                 r.objects(),
                 r.meanObjectKilobytes(),
-                r.verified(),
-                r.drainSeconds());
+                r.verified());
     }
 
     static String table(List<BenchmarkResult> results, BenchmarkOptions options) {
@@ -82,8 +91,13 @@ final class Report {
                 "ratio: records/s relative to the plain consumer on the same topic. heap: peak"
                         + " heap used during the run (sampled every 5 ms). live: the most heap left"
                         + " after a GC during the run. RSS: VmRSS of the benchmark JVM after the"
-                        + " run (process-wide). records/s, MB/s and ratio count until every offset is"
-                        + " committed; drain s is the time until every record was consumed.\n");
+                        + " run (process-wide). records/s, MB/s and ratio count from start until every"
+                        + " offset is committed. join s: start to the first record (group join, first"
+                        + " fetch); drain s: start to the last record consumed; tail s: last record"
+                        + " consumed to the end (archiver: last seals, mostly max-file-age, uploads,"
+                        + " commits). steady r/s: records / (drain s - join s); st.ratio: that rate"
+                        + " relative to the plain consumer's. With parquet the codec is its page"
+                        + " codec; [typed+raw] and [raw] say which value columns it writes.\n");
         return sb.toString();
     }
 
@@ -106,7 +120,7 @@ final class Report {
         System.setProperty("java.awt.headless", "true");
         int bar = 22;
         int gap = 6;
-        int left = 240;
+        int left = 290;
         int right = 140;
         int top = 50;
         int plot = 600;
@@ -151,8 +165,8 @@ final class Report {
             g.drawLine(left, top - 4, left, y);
             g.setColor(new Color(90, 90, 90));
             g.drawString(
-                    "grey: plain consumer; blue: codec none; orange: gzip; green: zstd; purple:"
-                            + " other",
+                    "grey: plain consumer; blue: codec none; orange: gzip; green: zstd; teal:"
+                            + " snappy; purple: other",
                     10,
                     y + 22);
         } finally {
@@ -166,6 +180,7 @@ final class Report {
             case "none" -> new Color(66, 114, 196);
             case "gzip" -> new Color(237, 125, 49);
             case "zstd" -> new Color(84, 160, 84);
+            case "snappy" -> new Color(60, 170, 190);
             default -> new Color(128, 90, 170);
         };
     }

@@ -15,9 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole benchmark at a tiny size: a broker and S3Proxy in child JVMs, the plain consumer and
- * two archiver runs over 4 partitions (jsonl, no codec; file:// and s3) verified exactly once, and
- * the table, CSV and chart written. Proves the benchmark works; the figures themselves are not
- * asserted beyond being sane.
+ * four archiver runs over 4 partitions (jsonl with no codec, and parquet with typed columns and
+ * zstd pages; file:// and s3) verified exactly once by default, and the table, CSV and chart
+ * written. Proves the benchmark works; the figures themselves are not asserted beyond being sane.
  */
 class BenchmarkSmokeTest {
     @TempDir Path out;
@@ -31,10 +31,8 @@ class BenchmarkSmokeTest {
                         "--partitions", "4",
                         "--stores", "file,s3",
                         "--warm-up-records", "0",
-                        "--formats", "jsonl",
-                        "--codecs", "none",
+                        "--cells", "jsonl/none,parquet/zstd",
                         "--max-file-age", "1s",
-                        "--verify", "true",
                         "--broker-heap", "512m",
                         "--out", out.toString());
         ByteArrayOutputStream console = new ByteArrayOutputStream();
@@ -43,10 +41,13 @@ class BenchmarkSmokeTest {
             results = new Benchmark(options, log).run();
         }
 
-        assertThat(results).hasSize(3);
+        assertThat(options.verify()).as("verify is the default").isTrue();
+        assertThat(results).hasSize(5);
         BenchmarkResult consumer = results.get(0);
         BenchmarkResult archiver = results.get(1);
-        BenchmarkResult s3 = results.get(2);
+        BenchmarkResult parquet = results.get(2);
+        BenchmarkResult s3 = results.get(3);
+        BenchmarkResult parquetS3 = results.get(4);
         assertThat(archiver.store()).isEqualTo("file");
         assertThat(s3.store()).isEqualTo("s3");
         assertThat(s3.verified()).as("exactly once through the S3 emulator").isEqualTo("yes");
@@ -60,6 +61,15 @@ class BenchmarkSmokeTest {
         assertThat(archiver.codec()).isEqualTo("none");
         assertThat(archiver.records()).isEqualTo(2000);
         assertThat(archiver.verified()).isEqualTo("yes");
+        assertThat(archiver.mode()).isEqualTo("-");
+        assertThat(parquet.format()).isEqualTo("parquet");
+        assertThat(parquet.codec()).as("the page codec").isEqualTo("zstd");
+        assertThat(parquet.mode()).isEqualTo("typed+raw");
+        assertThat(parquet.label()).isEqualTo("parquet[typed+raw]/zstd p=4");
+        assertThat(parquet.verified()).as("raw bytes kept: exactly once").isEqualTo("yes");
+        assertThat(parquet.objects()).isPositive();
+        assertThat(parquetS3.store()).isEqualTo("s3");
+        assertThat(parquetS3.verified()).isEqualTo("yes");
         for (BenchmarkResult r : results) {
             assertThat(r.recordsPerSecond()).isPositive();
             assertThat(r.megabytesPerSecond()).isPositive();
@@ -67,6 +77,15 @@ class BenchmarkSmokeTest {
             assertThat(r.cpuSeconds()).isPositive();
             assertThat(r.peakHeapBytes()).isPositive();
             assertThat(r.rssBytes()).isPositive();
+            assertThat(r.joinSeconds()).as("join").isPositive();
+            assertThat(r.drainSeconds()).as("drain").isGreaterThanOrEqualTo(r.joinSeconds());
+            assertThat(r.tailSeconds()).as("tail").isNotNegative();
+            assertThat(r.drainSeconds() + r.tailSeconds())
+                    .as("join, steady part and tail make up the run")
+                    .isCloseTo(r.seconds(), org.assertj.core.data.Offset.offset(1e-6));
+            if (!Double.isNaN(r.steadyRecordsPerSecond())) {
+                assertThat(r.steadyRecordsPerSecond()).isPositive();
+            }
         }
         assertThat(archiver.objects()).isPositive();
         // jsonl without compression is at least as large as the raw values
@@ -76,11 +95,20 @@ class BenchmarkSmokeTest {
         String table = Files.readString(out.resolve("results.txt"));
         assertThat(table)
                 .contains(
-                        "consumer p=4", "jsonl/none p=4", "jsonl/none s3 p=4", "records/s", "yes");
+                        "consumer p=4",
+                        "jsonl/none p=4",
+                        "jsonl/none s3 p=4",
+                        "parquet[typed+raw]/zstd p=4",
+                        "parquet[typed+raw]/zstd s3 p=4",
+                        "join s",
+                        "tail s",
+                        "steady r/s",
+                        "st.ratio",
+                        "yes");
         assertThat(console.toString(StandardCharsets.UTF_8)).contains(table);
 
         List<String> csv = Files.readAllLines(out.resolve("results.csv"));
-        assertThat(csv).hasSize(4);
+        assertThat(csv).hasSize(6);
         assertThat(csv.get(0)).isEqualTo(BenchmarkResult.CSV_HEADER);
         String[] row = csv.get(2).split(",");
         assertThat(row).hasSize(BenchmarkResult.CSV_HEADER.split(",").length);
@@ -89,7 +117,8 @@ class BenchmarkSmokeTest {
         assertThat(Long.parseLong(row[13])).as("objects").isPositive();
         assertThat(row[15]).isEqualTo("yes");
         assertThat(row[17]).isEqualTo("file");
-        assertThat(csv.get(3).split(",")[17]).isEqualTo("s3");
+        assertThat(csv.get(3).split(",")[19]).as("mode").isEqualTo("typed+raw");
+        assertThat(csv.get(4).split(",")[17]).isEqualTo("s3");
 
         BufferedImage chart = ImageIO.read(out.resolve("results.png").toFile());
         assertThat(chart).isNotNull();
