@@ -398,6 +398,16 @@ public final class Benchmark {
                     id + ": archived " + stats.recordsArchived() + " of " + records);
         }
         checkGroupOffsets(id, admin, group, end);
+        if (stats.deadLettered() != 0 || stats.skipped() != 0 || stats.filtered() != 0) {
+            // e.g. events that do not fit the value schema: not the cell it claims to measure
+            throw new IllegalStateException(
+                    id
+                            + ": "
+                            + stats.deadLettered()
+                            + " records dead-lettered, "
+                            + (stats.skipped() + stats.filtered())
+                            + " skipped; every record must be archived as data");
+        }
         String verified = "skipped";
         if (options.verify() && !config.format().lossless()) {
             // a lossy format (text) keeps no offsets, so there is nothing to verify
