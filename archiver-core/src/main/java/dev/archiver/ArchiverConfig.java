@@ -939,6 +939,9 @@ public final class ArchiverConfig {
             Optional<String> gap;
             try {
                 gap = store.fencingGap(storageRoot);
+                if (gap.isEmpty()) {
+                    gap = Fencing.replayGap(store, format, codec);
+                }
             } catch (java.io.IOException | RuntimeException e) {
                 throw new ConfigException(
                         "Cannot check whether uploads to "

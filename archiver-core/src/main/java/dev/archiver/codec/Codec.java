@@ -24,4 +24,17 @@ public interface Codec {
 
     /** Wraps {@code in}; closing the result closes {@code in}. */
     InputStream decompress(InputStream in) throws IOException;
+
+    /**
+     * Whether two streams this codec compresses never have the same bytes, even for the same input
+     * (a random nonce where decompressors skip it). On stores whose version tag is the content's
+     * hash ({@link dev.archiver.storage.ObjectStorage#tagFollowsContent()}) the engine needs this,
+     * or a format whose files are unique, to fence a replay (docs/engine.md, invariant 5). The
+     * default is {@code false}.
+     *
+     * @since 0.2
+     */
+    default boolean writesUniqueFiles() {
+        return false;
+    }
 }

@@ -82,4 +82,10 @@ public final class GzipCodec implements Codec {
     public String toString() {
         return name() + "(level=" + level + ")";
     }
+
+    /** A nonce where readers skip it ({@code Nonces}). */
+    @Override
+    public boolean writesUniqueFiles() {
+        return true;
+    }
 }

@@ -47,4 +47,10 @@ public final class Lz4Codec implements Codec {
     public String toString() {
         return name();
     }
+
+    /** A nonce where readers skip it ({@code Nonces}). */
+    @Override
+    public boolean writesUniqueFiles() {
+        return true;
+    }
 }

@@ -48,4 +48,10 @@ public final class SnappyCodec implements Codec {
     public String toString() {
         return name();
     }
+
+    /** A nonce where readers skip it ({@code Nonces}). */
+    @Override
+    public boolean writesUniqueFiles() {
+        return true;
+    }
 }

@@ -79,4 +79,10 @@ public final class ZstdCodec implements Codec {
     public String toString() {
         return name() + "(level=" + level + ")";
     }
+
+    /** A nonce where readers skip it ({@code Nonces}). */
+    @Override
+    public boolean writesUniqueFiles() {
+        return true;
+    }
 }

@@ -73,6 +73,22 @@ public interface FileFormat {
     }
 
     /**
+     * Whether two files this format writes never have the same bytes, even for the same records (a
+     * random nonce in a place the format's readers skip: Avro's sync marker, Parquet's footer
+     * metadata, trailing JSON whitespace). On stores whose version tag is the content's hash
+     * ({@link dev.archiver.storage.ObjectStorage#tagFollowsContent()}) a replay must not write the
+     * bytes of the leftover it replaces, so the engine needs this or a codec whose {@link
+     * Codec#writesUniqueFiles()} is true (docs/engine.md, invariant 5). For a format that
+     * {@linkplain #compressesInternally() compresses internally} it must hold with every codec. The
+     * default is {@code false}.
+     *
+     * @since 0.2
+     */
+    default boolean writesUniqueFiles() {
+        return false;
+    }
+
+    /**
      * A writer that appends records to {@code out}. Closing the writer finishes the layout (footer,
      * flush) and closes {@code out}.
      *

@@ -93,6 +93,23 @@ public interface ObjectStorage extends Closeable {
     }
 
     /**
+     * Whether the tag an {@link UploadOptions.Precondition#ifMatch if-match} compares is a function
+     * of the object's bytes alone (S3's ETag is their MD5), so that an object replaced by one with
+     * the same bytes keeps its tag. An if-match on a tag read before such a replacement still
+     * passes after it; the engine fences a replay on such a store only when its files differ on
+     * every write ({@link dev.archiver.format.FileFormat#writesUniqueFiles()}, {@link
+     * dev.archiver.codec.Codec#writesUniqueFiles()}) and refuses to start otherwise, unless {@code
+     * storage.fencing=unsafe-ownership-checks-only} (docs/engine.md, invariant 5). The default is
+     * {@code true}, the safe answer; a store whose tags change on every write (a generation, a
+     * timestamp) returns {@code false}.
+     *
+     * @since 0.2
+     */
+    default boolean tagFollowsContent() {
+        return true;
+    }
+
+    /**
      * Why uploads under {@code root} cannot be fenced against a consumer that lost its partitions
      * (docs/design.md, invariant 5), or empty when they can. Fencing needs both conditional writes
      * ({@link #supportsConditionalWrites()}) and user metadata that {@link #stat} returns (the

@@ -106,6 +106,19 @@ public final class ArchiveVerifier {
     }
 
     /**
+     * Whether {@code location} is the root or lies under it as a directory: a listing matches a
+     * plain string prefix, so an archive at {@code /tmp/x} would also list {@code /tmp/x.log}.
+     */
+    private boolean underRoot(StorageLocation location) {
+        String prefix = root.key();
+        String key = location.key();
+        return prefix.isEmpty()
+                || prefix.endsWith("/")
+                || key.equals(prefix)
+                || key.startsWith(prefix + "/");
+    }
+
+    /**
      * Lists and reads the whole archive (and Kafka, when asked).
      *
      * @throws IOException when the archive cannot be listed
@@ -114,7 +127,8 @@ public final class ArchiveVerifier {
         List<ObjectInfo> objects;
         try (Stream<ObjectInfo> s = storage.list(root)) {
             objects =
-                    s.filter(o -> !o.location().relativeTo(root).startsWith(RESERVED_PREFIX))
+                    s.filter(o -> underRoot(o.location()))
+                            .filter(o -> !o.location().relativeTo(root).startsWith(RESERVED_PREFIX))
                             .toList();
         }
         Map<TopicPartitionId, Collected> byPartition = Collections.synchronizedMap(new TreeMap<>());

@@ -403,6 +403,12 @@ final class AzureBlobStorage implements ObjectStorage {
         return true;
     }
 
+    /** False: Azure gives every write a new ETag. */
+    @Override
+    public boolean tagFollowsContent() {
+        return false;
+    }
+
     @Override
     public void close() {
         // The client holds no resources of its own: the HTTP client's connection pool and event

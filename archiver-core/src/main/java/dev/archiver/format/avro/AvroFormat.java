@@ -135,6 +135,12 @@ public final class AvroFormat implements FileFormat {
         return ".avro";
     }
 
+    /** Avro's writer draws each file's 16-byte sync marker at random. */
+    @Override
+    public boolean writesUniqueFiles() {
+        return true;
+    }
+
     @Override
     public boolean lossless() {
         return true;

@@ -14,7 +14,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 
 /**
- * JSON Lines, lossless: one UTF-8 JSON object per record, each followed by {@code \n}.
+ * JSON Lines, lossless: one UTF-8 JSON object per record, each followed by {@code \n}. The last
+ * line ends with a {@link WhitespaceNonce} before its {@code \n} (a file without records is that
+ * one blank line), so no two files have the same bytes; JSON readers skip it.
  *
  * <pre>{@code
  * {"topic":"events","partition":3,"offset":42,"timestamp":1764018000000,"timestampType":"CREATE_TIME",
@@ -96,6 +98,12 @@ public final class JsonlFormat implements FileFormat {
     @Override
     public String extension() {
         return ".jsonl";
+    }
+
+    /** The last line ends with a {@link WhitespaceNonce}. */
+    @Override
+    public boolean writesUniqueFiles() {
+        return true;
     }
 
     @Override

@@ -9,6 +9,7 @@ final class JsonlRecordWriter implements RecordWriter {
     private final JsonGenerator generator;
     private final PayloadEncoding encoding;
     private final JsonlRecords.Scratch scratch = new JsonlRecords.Scratch();
+    private boolean lineOpen;
     private boolean closed;
 
     JsonlRecordWriter(JsonGenerator generator, PayloadEncoding encoding) {
@@ -21,8 +22,12 @@ final class JsonlRecordWriter implements RecordWriter {
         if (closed) {
             throw new IOException("jsonl writer is closed");
         }
+        if (lineOpen) {
+            generator.writeRaw('\n');
+        }
+        lineOpen = false;
         JsonlRecords.write(generator, record.record(), null, encoding, scratch);
-        generator.writeRaw('\n');
+        lineOpen = true;
     }
 
     @Override
@@ -31,6 +36,9 @@ final class JsonlRecordWriter implements RecordWriter {
             return;
         }
         closed = true;
+        // the last line's \n waits for the nonce; a file without records is one blank line
+        generator.writeRaw(WhitespaceNonce.next());
+        generator.writeRaw('\n');
         // flushes the generator's buffer and closes the target stream
         generator.close();
     }

@@ -338,6 +338,12 @@ final class LocalStorage implements ObjectStorage {
         return true;
     }
 
+    /** False: a tag is size, modification time and file key, new for every rename. */
+    @Override
+    public boolean tagFollowsContent() {
+        return false;
+    }
+
     @Override
     public void close() {
         closed.set(true);

@@ -122,6 +122,12 @@ final class MemoryStorage implements ObjectStorage {
         return true;
     }
 
+    /** False: a tag is a counter, new for every write. */
+    @Override
+    public boolean tagFollowsContent() {
+        return false;
+    }
+
     @Override
     public void close() {}
 

@@ -515,6 +515,12 @@ final class GcsStorage implements ObjectStorage {
         return true;
     }
 
+    /** False: a tag is the generation, new for every write. */
+    @Override
+    public boolean tagFollowsContent() {
+        return false;
+    }
+
     @Override
     public void close() throws IOException {
         if (closed.compareAndSet(false, true) && ownsClient) {

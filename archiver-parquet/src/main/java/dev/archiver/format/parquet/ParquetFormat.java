@@ -182,6 +182,12 @@ public final class ParquetFormat implements FileFormat {
         return ".parquet";
     }
 
+    /** Random footer metadata ({@code archiver.nonce}). */
+    @Override
+    public boolean writesUniqueFiles() {
+        return true;
+    }
+
     @Override
     public boolean lossless() {
         return valueColumns != ValueColumns.TYPED;

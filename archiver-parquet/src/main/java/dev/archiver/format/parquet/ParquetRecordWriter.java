@@ -13,8 +13,11 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
@@ -39,6 +42,15 @@ import org.apache.parquet.io.PositionOutputStream;
 final class ParquetRecordWriter implements RecordWriter {
     private static final int SPOOL_BUFFER = 8 * 1024;
     private static final int ROW_BUFFER_KEEP = 64 * 1024;
+
+    /**
+     * Footer key-value metadata with random bytes, so that two files of the same rows never have
+     * the same bytes (S3's ETag is the content's MD5; issue 14, hole 6). Readers ignore keys they
+     * do not know.
+     */
+    static final String NONCE_KEY = "archiver.nonce";
+
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final ParquetFormat format;
     private final Schema schema;
@@ -120,6 +132,12 @@ final class ParquetRecordWriter implements RecordWriter {
         }
     }
 
+    private static String nonce() {
+        byte[] b = new byte[16];
+        RANDOM.nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+
     private static ByteBuffer wrap(byte[] bytes) {
         return bytes == null ? null : ByteBuffer.wrap(bytes);
     }
@@ -174,6 +192,7 @@ final class ParquetRecordWriter implements RecordWriter {
                 .withDictionaryEncoding(true)
                 .withStatisticsEnabled(true)
                 .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
+                .withExtraMetaData(Map.of(NONCE_KEY, nonce()))
                 .build();
     }
 

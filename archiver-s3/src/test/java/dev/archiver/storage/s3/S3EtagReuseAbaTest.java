@@ -3,95 +3,81 @@ package dev.archiver.storage.s3;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.archiver.codec.Codec;
-import dev.archiver.codec.StandardCodecs;
+import dev.archiver.ArchiverConfig;
+import dev.archiver.Fencing;
+import dev.archiver.config.ConfigException;
+import dev.archiver.config.Settings;
 import dev.archiver.storage.ObjectStorage;
-import dev.archiver.storage.PreconditionFailedException;
 import dev.archiver.storage.StorageLocation;
-import dev.archiver.storage.UploadOptions;
-import dev.archiver.storage.UploadOptions.Precondition;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.archiver.testing.AbstractEtagReuseAbaTest;
+import java.util.HashMap;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Hole 6 of issue 14, "ETag reuse (ABA)", against S3Proxy: a zombie read a leftover's ETag and
- * sends a delayed {@code If-Match} replacement; meanwhile the new owner replaced the leftover with
- * a replay of the same records and committed. S3's ETag is the content's MD5, so if the replay's
- * bytes equal the leftover's the zombie's write passes and overwrites committed data. Compressed
- * files now differ on every write (a nonce where readers skip it), so the zombie is refused.
- * Uncompressed jsonl/text files cannot carry a nonce: the last test documents that this case is
- * still open.
+ * Hole 6 of issue 14, "ETag reuse (ABA)", with S3Proxy computing the ETags; and the startup check:
+ * the one combination whose files cannot differ on a replay, {@code text} without compression, is
+ * refused on S3 unless {@code storage.fencing=unsafe-ownership-checks-only}, while the default
+ * ({@code jsonl}, codec {@code none}) starts.
  */
-class S3EtagReuseAbaTest {
-    @TempDir Path tmp;
+class S3EtagReuseAbaTest extends AbstractEtagReuseAbaTest {
+    private String bucket;
 
-    private static byte[] records() {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < 1_000; i++) {
-            sb.append("{\"offset\":").append(i).append("}\n");
-        }
-        return sb.toString().getBytes(StandardCharsets.UTF_8);
+    @Override
+    protected ObjectStorage createStorage() {
+        bucket = S3ProxyServer.get().createBucket("aba");
+        return S3StorageProvider.create(S3ProxyServer.get().config().build());
     }
 
-    /** What a batch's staging file holds after sealing: the records through the codec. */
-    private Path stage(Codec codec, String name) throws IOException {
-        Path file = tmp.resolve(name + codec.extension());
-        try (OutputStream out = codec.compress(Files.newOutputStream(file))) {
-            out.write(records());
-        }
-        return file;
+    @Override
+    protected StorageLocation root() {
+        return StorageLocation.of("s3://" + bucket + "/archive");
     }
 
-    /**
-     * Leftover, then the new owner's replay replacing it with If-Match, then the zombie's delayed
-     * If-Match on the leftover's ETag; returns the zombie's outcome.
-     */
-    private void abaSequence(Codec codec, ObjectStorage storage, StorageLocation key)
-            throws Exception {
-        storage.upload(stage(codec, "leftover"), key, UploadOptions.defaults());
-        String leftoverEtag = storage.stat(key).orElseThrow().etag().orElseThrow();
-        Path zombieBatch = stage(codec, "zombie");
-        storage.upload(
-                stage(codec, "replay"),
-                key,
-                UploadOptions.defaults().withPrecondition(Precondition.ifMatch(leftoverEtag)));
-        storage.upload(
-                zombieBatch,
-                key,
-                UploadOptions.defaults().withPrecondition(Precondition.ifMatch(leftoverEtag)));
+    private Map<String, String> settings(String format, String codec) {
+        Map<String, String> m = new HashMap<>(S3ProxyServer.get().settings());
+        m.put("kafka.consumer.bootstrap.servers", "localhost:9092");
+        m.put("kafka.consumer.group.id", "archiver");
+        m.put("topics", "events");
+        m.put("storage.uri", "s3://" + bucket + "/startup");
+        m.put("storage.s3.region", "us-east-1");
+        if (format != null) {
+            m.put("format", format);
+        }
+        if (codec != null) {
+            m.put("codec", codec);
+        }
+        return m;
     }
 
     @Test
-    void aZombiesDelayedIfMatchFailsAfterAReplayOfCompressedFiles() throws Exception {
-        S3ProxyServer server = S3ProxyServer.get();
-        String bucket = server.createBucket("aba");
-        try (ObjectStorage storage = S3StorageProvider.create(server.config().build())) {
-            for (Codec codec : StandardCodecs.all()) {
-                if (codec == StandardCodecs.NONE) {
-                    continue;
-                }
-                StorageLocation key =
-                        StorageLocation.of("s3://" + bucket + "/t/t-0-0.jsonl" + codec.extension());
-                assertThatThrownBy(() -> abaSequence(codec, storage, key))
-                        .as("%s", codec)
-                        .isInstanceOf(PreconditionFailedException.class);
-            }
-        }
+    void textWithoutCompressionIsRefusedAtStartupUnlessOptedIn() {
+        assertThatThrownBy(() -> ArchiverConfig.from(Settings.of(settings("text", "none"))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("Uploads to s3://" + bucket + "/startup cannot be fenced")
+                .hasMessageContaining("ETag")
+                .hasMessageContaining("format text with codec none")
+                .hasMessageContaining("storage.fencing=unsafe-ownership-checks-only")
+                .message()
+                .doesNotContain(S3ProxyServer.SECRET_KEY);
+
+        Map<String, String> optedIn = settings("text", "none");
+        optedIn.put("storage.fencing", "unsafe-ownership-checks-only");
+        ArchiverConfig config = ArchiverConfig.from(Settings.of(optedIn));
+        assertThat(config.fencing()).isEqualTo(Fencing.UNSAFE_OWNERSHIP_CHECKS_ONLY);
+        assertThat(config.fencingGap()).get().asString().contains("ETag reuse");
     }
 
     @Test
-    void uncompressedReplaysStillReuseTheEtag() throws Exception {
-        S3ProxyServer server = S3ProxyServer.get();
-        String bucket = server.createBucket("aba");
-        try (ObjectStorage storage = S3StorageProvider.create(server.config().build())) {
-            StorageLocation key = StorageLocation.of("s3://" + bucket + "/t/t-0-0.jsonl");
-            abaSequence(StandardCodecs.NONE, storage, key); // the zombie's write passes
-            assertThat(storage.stat(key)).isPresent();
+    void theDefaultAndEveryOtherCombinationStart() {
+        for (String[] fc :
+                new String[][] {
+                    {null, null}, {"jsonl", "none"}, {"text", "gzip"}, {"text", "zstd"},
+                    {"text", "lz4"}, {"text", "snappy"}, {"avro", "none"}, {"parquet", "none"}
+                }) {
+            ArchiverConfig config = ArchiverConfig.from(Settings.of(settings(fc[0], fc[1])));
+            assertThat(config.fencingGap()).as("%s/%s", fc[0], fc[1]).isEmpty();
+            assertThat(config.fencing()).isEqualTo(Fencing.REQUIRED);
         }
     }
 }

@@ -68,11 +68,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Preconditions: {@code IF_NONE_MATCH} is Swift's own {@code If-None-Match: *} on the PUT (for a
  * large object on the manifest PUT; a cheap HEAD first avoids uploading segments for nothing).
- * Swift has no {@code If-Match} on PUT, so {@code IF_MATCH} is a best effort: a HEAD compares the
- * ETag immediately before the PUT (for a large object again right before the manifest PUT). A
- * writer that replaces the object between that HEAD and the PUT (one round trip) is not detected.
- * {@link #supportsConditionalWrites()} is true because the create-only write, which is what fences
- * a zombie writer, is enforced by Swift.
+ * Swift has no {@code If-Match} on PUT, so {@code IF_MATCH} is a best effort: a HEAD with {@code
+ * X-Newest: true} (the newest of all replicas) compares the ETag immediately before the PUT (for a
+ * large object again right before the manifest PUT). A writer that replaces the object between that
+ * HEAD and the PUT (one round trip) is not detected. Swift would order writes by a client's {@code
+ * X-Timestamp}, but its gatekeeper middleware drops that header from clients (it is kept for
+ * container sync only), so no stronger precondition exists. The ETag is the content's MD5 ({@link
+ * #tagFollowsContent()}): the engine makes every file unique so that a replay never matches the
+ * leftover it replaced. {@link #supportsConditionalWrites()} is true because the create-only write,
+ * which is what fences a zombie writer, is enforced by Swift.
  */
 final class SwiftStorage implements ObjectStorage {
     private static final Logger log = LoggerFactory.getLogger(SwiftStorage.class);
@@ -556,8 +560,14 @@ final class SwiftStorage implements ObjectStorage {
                                         h.metadata()));
     }
 
+    /**
+     * A HEAD with {@code X-Newest: true}: the proxy asks every replica and answers with the newest
+     * version, so the ETag an if-match compares and the owner the engine decides on are never a
+     * stale replica's.
+     */
     Optional<Head> head(String operation, SwiftLocation loc) throws IOException {
-        HttpResponse<Void> r = client.send(operation, loc, "HEAD", loc.path(), Map.of());
+        HttpResponse<Void> r =
+                client.send(operation, loc, "HEAD", loc.path(), Map.of("X-Newest", "true"));
         int status = r.statusCode();
         if (status / 100 == 2) {
             return Optional.of(toHead(r.headers()));
