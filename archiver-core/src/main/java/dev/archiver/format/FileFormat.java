@@ -104,4 +104,20 @@ public interface FileFormat {
      * @throws IOException when the stream is not in this format
      */
     RecordReader newReader(InputStream in) throws IOException;
+
+    /**
+     * A reader for showing a file's records to a person ({@code archiver cat}): like {@link
+     * #newReader(InputStream)}, but it also reads files written in a mode of this format that is
+     * not {@linkplain #lossless() lossless}, and returns what such a file holds (for example a
+     * value kept only as typed fields comes back as their JSON text). Verifying and restoring use
+     * {@link #newReader(InputStream)}, whose readers, for a format configured losslessly, refuse
+     * files of a lossy mode with an {@link IOException} that says so. The default is {@link
+     * #newReader(InputStream)}. Closing the reader closes {@code in}.
+     *
+     * @throws IOException when the stream is not in this format
+     * @since 0.2
+     */
+    default RecordReader newDisplayReader(InputStream in) throws IOException {
+        return newReader(in);
+    }
 }
