@@ -252,6 +252,52 @@ class AvroTypedToolsTest {
     }
 
     @Test
+    void demoWritesTypedAvroThatAvrosReaderReads() throws Exception {
+        Path demo = dir.resolve("archive-demo");
+        Run r =
+                cli(
+                        "demo",
+                        "--records",
+                        "2000",
+                        "--format",
+                        "avro",
+                        "--codec",
+                        "zstd",
+                        "--storage",
+                        demo.toString());
+        java.util.regex.Matcher ok =
+                java.util.regex.Pattern.compile(
+                                "OK: (\\d+) records in \\d+ objects, 0 duplicated, 0 missing offsets,"
+                                        + " 0 Kafka records missing from the archive")
+                        .matcher(r.out());
+        assertThat(ok.find()).as("stdout:\n%s\nstderr:\n%s", r.out(), r.err()).isTrue();
+        long archived = Long.parseLong(ok.group(1));
+        long rows = 0;
+        for (Path file : avroFiles(demo.resolve("page-views"))) {
+            try (DataFileReader<GenericRecord> reader =
+                    new DataFileReader<>(file.toFile(), new GenericDatumReader<>())) {
+                assertThat(reader.getMetaString("avro.codec")).isEqualTo("zstandard");
+                for (GenericRecord rec : reader) {
+                    GenericRecord v = (GenericRecord) rec.get("value");
+                    JsonNode json = MAPPER.readTree(bytes(rec.get("raw_value")));
+                    assertThat(v.get("country").toString())
+                            .matches("[A-Z]{2}")
+                            .isEqualTo(json.get("country").asText());
+                    assertThat(v.get("duration_ms"))
+                            .isInstanceOf(Integer.class)
+                            .isEqualTo(json.get("duration_ms").asInt());
+                    assertThat(v.get("event_time"))
+                            .isEqualTo(
+                                    java.time.Instant.parse(json.get("event_time").asText())
+                                            .toEpochMilli());
+                    rows++;
+                }
+            }
+        }
+        assertThat(rows).isEqualTo(archived).isGreaterThan(1_000);
+    }
+
+    @Test
     void catAndRestoreWorkOnTheTypedAndRawArchive() throws Exception {
         Run json = cli("cat", archive.resolve(topic).toString(), "--format", "json");
         assertThat(json.code()).as(json.err()).isZero();
