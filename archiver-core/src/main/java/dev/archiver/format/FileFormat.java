@@ -34,7 +34,9 @@ public interface FileFormat {
     /**
      * Whether a read-back gives every field of the original Kafka record (topic, partition, offset,
      * timestamp and its type, key, value, headers, null vs empty). Only lossless archives can be
-     * verified record by record and restored into Kafka.
+     * verified record by record and restored into Kafka. A format with modes answers for the mode
+     * it is configured in: {@code avro} and {@code parquet} are lossless in modes {@code raw} and
+     * {@code typed-and-raw} (the value's bytes are kept), not in mode {@code typed}.
      */
     boolean lossless();
 

@@ -94,6 +94,7 @@ final class AvroRecordReader implements RecordReader {
      *     refuse such files instead of taking rendered JSON for the original
      */
     static AvroRecordReader open(InputStream in, boolean typedValues) throws IOException {
+        AvroRecordReader reader;
         try {
             BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(in, null);
             byte[] magic = new byte[DataFileConstants.MAGIC.length];
@@ -125,14 +126,9 @@ final class AvroRecordReader implements RecordReader {
                             ? DataFileConstants.NULL_CODEC
                             : new String(codecName, StandardCharsets.UTF_8);
             BlockCodec blockCodec = BlockCodec.named(codec);
-            Value value = value(writerSchema);
-            if (value == Value.TYPED && !typedValues) {
-                throw new IOException(
-                        "the file holds the values as typed records only"
-                                + " (format.avro.value-columns=typed), not their bytes: it is not"
-                                + " lossless; read it with an Avro tool such as avro-tools tojson");
-            }
-            return new AvroRecordReader(in, decoder, sync, writerSchema, blockCodec, value);
+            reader =
+                    new AvroRecordReader(
+                            in, decoder, sync, writerSchema, blockCodec, value(writerSchema));
         } catch (EOFException e) {
             in.close();
             throw new IOException("Truncated Avro file: it ends inside the header", e);
@@ -140,6 +136,14 @@ final class AvroRecordReader implements RecordReader {
             in.close();
             throw new IOException("Not an Avro data file of Kafka records: " + e.getMessage(), e);
         }
+        if (reader.value == Value.TYPED && !typedValues) {
+            in.close();
+            throw new IOException(
+                    "The file holds the values as typed records only"
+                            + " (format.avro.value-columns=typed), not their bytes: it is not"
+                            + " lossless; read it with an Avro tool such as avro-tools tojson");
+        }
+        return reader;
     }
 
     private static Value value(Schema writerSchema) {
