@@ -34,7 +34,9 @@ public interface FileFormat {
     /**
      * Whether a read-back gives every field of the original Kafka record (topic, partition, offset,
      * timestamp and its type, key, value, headers, null vs empty). Only lossless archives can be
-     * verified record by record and restored into Kafka.
+     * verified record by record and restored into Kafka. A format with modes answers for the mode
+     * it is configured in: {@code avro} and {@code parquet} are lossless in modes {@code raw} and
+     * {@code typed-and-raw} (the value's bytes are kept), not in mode {@code typed}.
      */
     boolean lossless();
 
@@ -120,4 +122,20 @@ public interface FileFormat {
      * @throws IOException when the stream is not in this format
      */
     RecordReader newReader(InputStream in) throws IOException;
+
+    /**
+     * A reader for showing a file's records to a person ({@code archiver cat}): like {@link
+     * #newReader(InputStream)}, but it also reads files written in a mode of this format that is
+     * not {@linkplain #lossless() lossless}, and returns what such a file holds (for example a
+     * value kept only as typed fields comes back as their JSON text). Verifying and restoring use
+     * {@link #newReader(InputStream)}, whose readers, for a format configured losslessly, refuse
+     * files of a lossy mode with an {@link IOException} that says so. The default is {@link
+     * #newReader(InputStream)}. Closing the reader closes {@code in}.
+     *
+     * @throws IOException when the stream is not in this format
+     * @since 0.2
+     */
+    default RecordReader newDisplayReader(InputStream in) throws IOException {
+        return newReader(in);
+    }
 }

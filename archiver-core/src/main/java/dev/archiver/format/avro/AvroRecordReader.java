@@ -17,6 +17,7 @@ import java.util.Map;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.file.DataFileConstants;
+import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryDecoder;
@@ -30,11 +31,22 @@ import org.apache.avro.io.DecoderFactory;
 final class AvroRecordReader implements RecordReader {
     private static final int MAX_BLOCK_SIZE = Integer.MAX_VALUE - 16;
 
+    /** Files of mode typed-and-raw, read without decoding the typed value. */
+    private static final Schema RAW_VALUE_PROJECTION = rawValueProjection();
+
+    /** Where a file keeps the value. */
+    private enum Value {
+        BYTES,
+        RAW_VALUE,
+        TYPED
+    }
+
     private final InputStream in;
     private final BinaryDecoder decoder;
     private final byte[] sync;
     private final BlockCodec blockCodec;
     private final GenericDatumReader<GenericRecord> datumReader;
+    private final Value value;
     private final byte[] syncBuffer = new byte[DataFileConstants.SYNC_SIZE];
     private BinaryDecoder blockDecoder;
     private long blockRemaining;
@@ -48,15 +60,41 @@ final class AvroRecordReader implements RecordReader {
             BinaryDecoder decoder,
             byte[] sync,
             Schema writerSchema,
-            BlockCodec blockCodec) {
+            BlockCodec blockCodec,
+            Value value) {
         this.in = in;
         this.blockCodec = blockCodec;
         this.decoder = decoder;
         this.sync = sync;
-        this.datumReader = new GenericDatumReader<>(writerSchema, AvroFormat.SCHEMA);
+        this.value = value;
+        Schema readerSchema =
+                switch (value) {
+                    case BYTES -> AvroFormat.SCHEMA;
+                    case RAW_VALUE -> RAW_VALUE_PROJECTION;
+                    case TYPED -> writerSchema;
+                };
+        this.datumReader = new GenericDatumReader<>(writerSchema, readerSchema);
     }
 
-    static AvroRecordReader open(InputStream in) throws IOException {
+    private static Schema rawValueProjection() {
+        List<Schema.Field> fields = new ArrayList<>();
+        for (Schema.Field f : AvroFormat.SCHEMA.getFields()) {
+            fields.add(
+                    new Schema.Field(
+                            f.name().equals("value") ? "raw_value" : f.name(), f.schema()));
+        }
+        return Schema.createRecord(
+                AvroFormat.SCHEMA.getName(), null, AvroFormat.SCHEMA.getNamespace(), false, fields);
+    }
+
+    /**
+     * @param typedValues whether a file without the value's bytes ({@code value-columns=typed}) may
+     *     be read, its values rendered as JSON; only a format configured that way, which says it is
+     *     not lossless, and display readers allow it, so that {@code verify} and {@code restore}
+     *     refuse such files instead of taking rendered JSON for the original
+     */
+    static AvroRecordReader open(InputStream in, boolean typedValues) throws IOException {
+        AvroRecordReader reader;
         try {
             BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(in, null);
             byte[] magic = new byte[DataFileConstants.MAGIC.length];
@@ -88,7 +126,9 @@ final class AvroRecordReader implements RecordReader {
                             ? DataFileConstants.NULL_CODEC
                             : new String(codecName, StandardCharsets.UTF_8);
             BlockCodec blockCodec = BlockCodec.named(codec);
-            return new AvroRecordReader(in, decoder, sync, writerSchema, blockCodec);
+            reader =
+                    new AvroRecordReader(
+                            in, decoder, sync, writerSchema, blockCodec, value(writerSchema));
         } catch (EOFException e) {
             in.close();
             throw new IOException("Truncated Avro file: it ends inside the header", e);
@@ -96,6 +136,32 @@ final class AvroRecordReader implements RecordReader {
             in.close();
             throw new IOException("Not an Avro data file of Kafka records: " + e.getMessage(), e);
         }
+        if (reader.value == Value.TYPED && !typedValues) {
+            in.close();
+            throw new IOException(
+                    "The file holds the values as typed records only"
+                            + " (format.avro.value-columns=typed), not their bytes: it is not"
+                            + " lossless; read it with an Avro tool such as avro-tools tojson");
+        }
+        return reader;
+    }
+
+    private static Value value(Schema writerSchema) {
+        if (writerSchema.getType() != Schema.Type.RECORD) {
+            return Value.BYTES; // resolution against SCHEMA reports it
+        }
+        if (writerSchema.getField("raw_value") != null) {
+            return Value.RAW_VALUE;
+        }
+        Schema.Field value = writerSchema.getField("value");
+        if (value != null && value.schema().getType() == Schema.Type.UNION) {
+            for (Schema branch : value.schema().getTypes()) {
+                if (branch.getType() == Schema.Type.RECORD) {
+                    return Value.TYPED;
+                }
+            }
+        }
+        return Value.BYTES;
     }
 
     @Override
@@ -124,7 +190,16 @@ final class AvroRecordReader implements RecordReader {
                     "Corrupt Avro file: block " + blockNumber + " has bytes after its last record");
         }
         count++;
-        return toRecord(reuse);
+        try {
+            return toRecord(reuse);
+        } catch (RuntimeException e) {
+            throw new IOException(
+                    "Avro file is not of Kafka records: record "
+                            + (count - 1)
+                            + ": "
+                            + e.getMessage(),
+                    e);
+        }
     }
 
     private boolean nextBlock() throws IOException {
@@ -190,7 +265,7 @@ final class AvroRecordReader implements RecordReader {
         }
     }
 
-    private static ArchiveRecord toRecord(GenericRecord r) {
+    private ArchiveRecord toRecord(GenericRecord r) {
         List<?> headerRecords = (List<?>) r.get("headers");
         List<RecordHeader> headers = new ArrayList<>(headerRecords.size());
         for (Object o : headerRecords) {
@@ -204,8 +279,18 @@ final class AvroRecordReader implements RecordReader {
                 (Long) r.get("timestamp"),
                 TimestampType.valueOf(r.get("timestampType").toString()),
                 bytes(r.get("key")),
-                bytes(r.get("value")),
+                switch (value) {
+                    case BYTES -> bytes(r.get("value"));
+                    case RAW_VALUE -> bytes(r.get("raw_value"));
+                    case TYPED -> typedAsJson(r.get("value"));
+                },
                 headers);
+    }
+
+    private static byte[] typedAsJson(Object typed) {
+        return typed == null
+                ? null
+                : GenericData.get().toString(typed).getBytes(StandardCharsets.UTF_8);
     }
 
     private static byte[] bytes(Object o) {

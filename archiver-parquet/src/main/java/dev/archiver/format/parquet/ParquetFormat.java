@@ -252,6 +252,12 @@ public final class ParquetFormat implements FileFormat {
                 requireNonNull(in, "in is null"), valueColumns == ValueColumns.TYPED);
     }
 
+    /** A reader of files in any mode; typed-only values come back as their JSON text. */
+    @Override
+    public RecordReader newDisplayReader(InputStream in) throws IOException {
+        return ParquetRecordReader.open(requireNonNull(in, "in is null"), true);
+    }
+
     @Override
     public String toString() {
         return "parquet("

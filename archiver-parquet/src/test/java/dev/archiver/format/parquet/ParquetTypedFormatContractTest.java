@@ -62,13 +62,21 @@ class ParquetTypedFormatContractTest extends ParquetContractBinding {
     }
 
     @Test
-    void aLosslessReaderRefusesTypedOnlyFiles() throws IOException {
-        byte[] file = write(sampleRecords(5, new Random(8)), StandardCodecs.NONE);
+    void aLosslessReaderRefusesTypedOnlyFilesAndADisplayReaderShowsThem() throws IOException {
+        List<ArchiveRecord> records = sampleRecords(5, new Random(8));
+        byte[] file = write(records, StandardCodecs.NONE);
         FileFormat lossless = new ParquetFormatProvider().create(Settings.empty());
         assertThatThrownBy(() -> lossless.newReader(new ByteArrayInputStream(file)))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("typed columns only")
                 .hasMessageContaining("not lossless");
+        List<ArchiveRecord> shown = new java.util.ArrayList<>();
+        try (var reader = lossless.newDisplayReader(new ByteArrayInputStream(file))) {
+            for (ArchiveRecord r = reader.read(); r != null; r = reader.read()) {
+                shown.add(r);
+            }
+        }
+        assertReadBack(records, shown);
     }
 
     private static JsonNode tree(byte[] json) {

@@ -12,6 +12,7 @@ import dev.archiver.storage.ObjectStorage;
 import dev.archiver.storage.StorageLocation;
 import dev.archiver.verify.ArchiveFiles;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.ByteBuffer;
@@ -78,7 +79,8 @@ final class CatCommand implements Callable<Integer> {
         try (ObjectStorage store = storageOptions.open(location)) {
             List<ObjectInfo> objects = ArchiveObjects.resolve(store, location, files);
             for (ObjectInfo o : objects) {
-                if (files.detect(o.location().fileName()).isEmpty()) {
+                var type = files.detect(o.location().fileName());
+                if (type.isEmpty()) {
                     spec.commandLine()
                             .getErr()
                             .println("skipped (unknown file type): " + o.location());
@@ -87,7 +89,7 @@ final class CatCommand implements Callable<Integer> {
                 if (format == Output.TEXT && objects.size() > 1) {
                     out.println("==> " + o.location() + " <==");
                 }
-                try (RecordReader reader = files.open(store, o.location())) {
+                try (RecordReader reader = open(store, o.location(), type.get())) {
                     ArchiveRecord r;
                     while ((r = reader.read()) != null) {
                         if (limit >= 0 && printed >= limit) {
@@ -106,6 +108,19 @@ final class CatCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** A display reader: files of lossy modes (typed values only) are shown too. */
+    private static RecordReader open(
+            ObjectStorage store, StorageLocation location, ArchiveFiles.FileType type)
+            throws IOException {
+        InputStream in = store.open(location);
+        try {
+            return type.format().newDisplayReader(type.codec().decompress(in));
+        } catch (IOException | RuntimeException e) {
+            in.close();
+            throw e;
+        }
     }
 
     private static void text(PrintWriter out, ArchiveRecord r) {

@@ -76,7 +76,8 @@ final class DemoCommand implements Callable<Integer> {
             names = "--format",
             defaultValue = "jsonl",
             description =
-                    "File format: jsonl, avro, text, parquet (typed columns of the page views)"
+                    "File format: jsonl, avro (typed values of the page views, raw bytes kept),"
+                            + " text, parquet (typed columns of the page views)"
                             + " or a plug-in (default: ${DEFAULT-VALUE}).")
     String format;
 
@@ -276,6 +277,10 @@ final class DemoCommand implements Callable<Integer> {
         s.putAll(storageOptions.settings);
         s.put("format", format);
         s.put("codec", codec);
+        if (format.equals("avro")) {
+            // the value as a record of the events' schema, raw bytes kept (lossless)
+            s.put("format.avro.value-schema", PageViewSchema.AVRO);
+        }
         if (format.equals("parquet")) {
             // typed columns from the events' schema, raw bytes kept (lossless); parquet
             // compresses its pages itself

@@ -2,7 +2,7 @@ package dev.archiver.examples.daemon;
 
 /**
  * The Avro schema of the demo's page-view events ({@link DemoEvents}), for formats that write the
- * value as typed columns ({@code demo --format parquet}).
+ * value as typed fields ({@code demo --format parquet}, {@code demo --format avro}).
  */
 final class PageViewSchema {
     static final String AVRO =
