@@ -4,6 +4,7 @@ import dev.archiver.codec.Codec;
 import dev.archiver.config.ConfigException;
 import dev.archiver.config.Settings;
 import dev.archiver.format.FileFormat;
+import dev.archiver.internal.EngineHooks;
 import dev.archiver.internal.KeyTemplate;
 import dev.archiver.offset.OffsetTrackerProvider;
 import dev.archiver.parse.RecordParser;
@@ -257,6 +258,7 @@ public final class ArchiverConfig {
         return listener;
     }
 
+    /** The engine's test seam ({@link ArchiverConfigBuilder#hooks}); not API. */
     public EngineHooks hooks() {
         return hooks;
     }

@@ -8,6 +8,7 @@ import dev.archiver.config.ConfigException;
 import dev.archiver.config.Settings;
 import dev.archiver.format.FileFormat;
 import dev.archiver.format.FileFormatProvider;
+import dev.archiver.internal.EngineHooks;
 import dev.archiver.internal.KeyTemplate;
 import dev.archiver.offset.OffsetTrackerProvider;
 import dev.archiver.parse.RecordParser;
@@ -292,7 +293,10 @@ public final class ArchiverConfigBuilder {
         return this;
     }
 
-    /** Fault injection for tests; see {@link EngineHooks}. */
+    /**
+     * Fault injection for the engine's own tests ({@code dev.archiver.internal.EngineHooks}, a test
+     * seam outside the API: it may change in any release). Default: none.
+     */
     public ArchiverConfigBuilder hooks(EngineHooks hooks) {
         this.hooks = requireNonNull(hooks, "hooks is null");
         return this;

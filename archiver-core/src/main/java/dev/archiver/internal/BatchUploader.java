@@ -2,7 +2,6 @@ package dev.archiver.internal;
 
 import dev.archiver.ArchiverConfig;
 import dev.archiver.ArchiverListener;
-import dev.archiver.EngineHooks;
 import dev.archiver.config.Settings;
 import dev.archiver.offset.OffsetTracker;
 import dev.archiver.offset.OwnershipLostException;

@@ -1,6 +1,5 @@
 package dev.archiver.internal;
 
-import dev.archiver.EngineHooks;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -2,7 +2,6 @@ package dev.archiver.internal;
 
 import dev.archiver.ArchiverConfig;
 import dev.archiver.ArchiverListener;
-import dev.archiver.EngineHooks;
 import dev.archiver.offset.OffsetTracker;
 import dev.archiver.record.TopicPartitionId;
 import dev.archiver.storage.ArchiveMetadata;
