@@ -370,7 +370,7 @@ public final class ArchiverConfigBuilder {
             if (settings != null) {
                 SettingsReader.rejectUnknown(settings);
             }
-            Optional<String> gap = ConfigChecks.fencing(store, storageRoot, fencing, fencingKey);
+            Optional<String> gap = ConfigChecks.fencing(store, this);
             return new ArchiverConfig(this, props, store, owns, gap);
         } catch (ConfigException e) {
             if (owns) {

@@ -132,11 +132,11 @@ final class ConfigChecks {
     }
 
     /**
-     * Why uploads to {@code root} cannot be fenced, when {@code fencing} accepts that; empty when
-     * they can.
+     * Why uploads to the builder's storage root cannot be fenced, when its {@code storage.fencing}
+     * accepts that; empty when they can.
      */
-    static Optional<String> fencing(
-            ObjectStorage store, StorageLocation root, Fencing fencing, String fencingKey) {
+    static Optional<String> fencing(ObjectStorage store, ArchiverConfigBuilder b) {
+        StorageLocation root = b.storageRoot;
         Optional<String> gap;
         try {
             gap = store.fencingGap(root);
@@ -148,7 +148,7 @@ final class ConfigChecks {
                             + e.getMessage(),
                     e);
         }
-        if (gap.isEmpty() || fencing == Fencing.UNSAFE_OWNERSHIP_CHECKS_ONLY) {
+        if (gap.isEmpty() || b.fencing == Fencing.UNSAFE_OWNERSHIP_CHECKS_ONLY) {
             return gap;
         }
         throw new ConfigException(
@@ -160,7 +160,7 @@ final class ConfigChecks {
                         + " a long pause or a network split) could then overwrite objects that"
                         + " the partition's new owner has already committed, so records could be"
                         + " lost or archived twice. Fix the store, or accept that risk with "
-                        + fencingKey
+                        + b.fencingKey
                         + "=unsafe-ownership-checks-only (accepted values: required,"
                         + " unsafe-ownership-checks-only)");
     }
