@@ -345,16 +345,16 @@ public final class Archiver implements AutoCloseable {
     }
 
     /**
-     * Builds an {@link Archiver}: the same setters as {@link ArchiverConfig.Builder}, plus {@link
+     * Builds an {@link Archiver}: the same setters as {@link ArchiverConfigBuilder}, plus {@link
      * #build()} returning the engine.
      */
     public static final class Builder {
-        private final ArchiverConfig.Builder config = ArchiverConfig.builder();
+        private final ArchiverConfigBuilder config = ArchiverConfig.builder();
 
         private Builder() {}
 
         /** The underlying configuration builder, for the less common settings. */
-        public ArchiverConfig.Builder config() {
+        public ArchiverConfigBuilder config() {
             return config;
         }
 

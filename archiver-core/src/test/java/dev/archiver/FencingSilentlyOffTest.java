@@ -102,7 +102,7 @@ class FencingSilentlyOffTest {
         StorageLocation root = StorageLocation.of("memory://fencing-test/archive");
         ObjectStorage memory = StorageProviders.load().create(root, Settings.empty());
         ObjectStorage plain = new WithoutConditionalWrites(memory);
-        ArchiverConfig.Builder builder =
+        ArchiverConfigBuilder builder =
                 ArchiverConfig.builder()
                         .bootstrapServers("localhost:9092")
                         .groupId("archiver")

@@ -2,7 +2,6 @@ package dev.archiver.internal;
 
 import dev.archiver.ArchiverConfig;
 import dev.archiver.ArchiverListener;
-import dev.archiver.EngineHooks;
 import dev.archiver.config.Settings;
 import dev.archiver.offset.OffsetTracker;
 import dev.archiver.offset.OwnershipLostException;
@@ -17,6 +16,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -133,6 +133,12 @@ final class BatchUploader {
                     return;
                 } catch (OwnershipLostException e) {
                     throw e;
+                } catch (SourceConflictException e) {
+                    // no retry or replay can change whose object it is
+                    stats.uploadFailures.incrementAndGet();
+                    batch.failure = e;
+                    batch.result = Batch.Result.FAILED;
+                    return;
                 } catch (IOException | RuntimeException e) {
                     if (!batch.owned.get() || Thread.currentThread().isInterrupted()) {
                         batch.result = Batch.Result.ABANDONED;
@@ -228,21 +234,9 @@ final class BatchUploader {
             }
             Optional<ArchiveMetadata.Owner> writer =
                     ArchiveMetadata.owner(current.get().metadata());
-            if (writer.isPresent()
-                    && !writer.get().group().isEmpty()
-                    && !writer.get().group().equals(batch.owner.group())) {
-                throw new StorageException(
-                        "Not replacing "
-                                + f.target()
-                                + ": it was written by consumer group '"
-                                + writer.get().group()
-                                + "', this is '"
-                                + batch.owner.group()
-                                + "' (two jobs archive to the same keys: give each its own storage.uri or key template)",
-                        false);
-            }
+            checkSameSource(f, current.get().metadata(), writer, batch.owner);
             if (writer.isPresent() && newerOwner(writer.get(), batch.owner)) {
-                throw new OwnershipLostException(
+                String message =
                         f.target()
                                 + " was written by a newer owner of "
                                 + batch.partition
@@ -250,7 +244,17 @@ final class BatchUploader {
                                 + writer.get().epoch()
                                 + " >= "
                                 + batch.owner.epoch()
-                                + ")");
+                                + ")";
+                if (writer.get().epoch() > batch.owner.epoch()
+                        && writer.get().group().equals(batch.owner.group())) {
+                    throw new HigherEpochException(
+                            f.target(),
+                            batch.owner.group(),
+                            writer.get().epoch(),
+                            batch.owner.epoch(),
+                            message);
+                }
+                throw new OwnershipLostException(message);
             }
             String etag =
                     current.get()
@@ -266,6 +270,50 @@ final class BatchUploader {
                     f.localFile(),
                     f.target(),
                     f.options().withPrecondition(Precondition.ifMatch(etag)));
+        }
+    }
+
+    /**
+     * Refuses an object of another source: another consumer group (a second job on the same keys, a
+     * renamed group), or another incarnation of the topic (deleted and re-created under the same
+     * name, its offsets started again). Their offsets and generations say nothing about this
+     * batch's, so such an object is never replaced. Objects that do not say (written before these
+     * keys existed, or without a known topic id) are compared by generation only.
+     */
+    private static void checkSameSource(
+            Batch.SealedFile f,
+            Map<String, String> existing,
+            Optional<ArchiveMetadata.Owner> writer,
+            ArchiveMetadata.Owner me)
+            throws SourceConflictException {
+        Optional<String> theirs = ArchiveMetadata.topicId(existing);
+        Optional<String> ours = ArchiveMetadata.topicId(f.options().metadata());
+        if (theirs.isPresent() && ours.isPresent() && !theirs.equals(ours)) {
+            throw new SourceConflictException(
+                    "Not replacing "
+                            + f.target()
+                            + ": it holds records of another incarnation of the topic (topic id "
+                            + theirs.get()
+                            + "; the topic now has id "
+                            + ours.get()
+                            + "): the topic was deleted and re-created under the same name and its"
+                            + " offsets started again, so its objects get the older incarnation's"
+                            + " keys. The older objects are never overwritten and this consumer"
+                            + " thread stops. To archive the new incarnation, give the job another"
+                            + " storage.uri or a key.template with another fixed prefix, or move"
+                            + " the older incarnation's objects away first");
+        }
+        if (writer.isPresent()
+                && !writer.get().group().isEmpty()
+                && !writer.get().group().equals(me.group())) {
+            throw new SourceConflictException(
+                    "Not replacing "
+                            + f.target()
+                            + ": it was written by consumer group '"
+                            + writer.get().group()
+                            + "', this is '"
+                            + me.group()
+                            + "' (two jobs archive to the same keys: give each its own storage.uri or key template)");
         }
     }
 

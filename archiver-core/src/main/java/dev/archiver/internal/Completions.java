@@ -1,6 +1,5 @@
 package dev.archiver.internal;
 
-import dev.archiver.EngineHooks;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -92,6 +91,10 @@ final class Completions implements BatchUploader.CompletionSignal {
                 }
                 case OWNERSHIP_LOST -> {
                     it.remove();
+                    if (batch.failure instanceof HigherEpochException e
+                            && offsets.commitAccepted(w, batch)) {
+                        throw groupRecreated(e, batch);
+                    }
                     ownershipLost(w, batch.failure);
                 }
                 case ABANDONED -> {
@@ -111,6 +114,33 @@ final class Completions implements BatchUploader.CompletionSignal {
                 case PENDING, CRASHED -> {}
             }
         }
+    }
+
+    /**
+     * Generations only grow within one consumer group, and the coordinator just took this member's
+     * commit in its generation: an object of the same group name with a higher generation was
+     * written by an earlier incarnation of the group (deleted or expired, then re-created). A
+     * replay would meet it again for ever.
+     */
+    private static IllegalStateException groupRecreated(HigherEpochException e, Batch batch) {
+        return new IllegalStateException(
+                "Not replacing "
+                        + e.target
+                        + ": it was written in generation "
+                        + e.objectEpoch
+                        + " of consumer group '"
+                        + e.group
+                        + "', but the group coordinator accepts this member's commits in"
+                        + " generation "
+                        + e.ownEpoch
+                        + " ("
+                        + batch.partition
+                        + "): the group was deleted or expired and re-created, and its generations"
+                        + " started again. Objects of the earlier group are never overwritten and"
+                        + " this consumer thread stops. Give the job another storage.uri or a"
+                        + " key.template with another fixed prefix, or move the earlier objects"
+                        + " away first",
+                e);
     }
 
     /**

@@ -2,7 +2,6 @@ package dev.archiver.internal;
 
 import dev.archiver.ArchiverConfig;
 import dev.archiver.ArchiverListener;
-import dev.archiver.EngineHooks;
 import dev.archiver.offset.OffsetTracker;
 import dev.archiver.record.TopicPartitionId;
 import dev.archiver.storage.ArchiveMetadata;
@@ -56,6 +55,9 @@ public final class ConsumerWorker implements Runnable {
      */
     private static final long GAUGE_INTERVAL_NANOS = Duration.ofMillis(100).toNanos();
 
+    /** How often a partition whose topic id could not be read asks again (at sealing). */
+    private static final long TOPIC_ID_RETRY_NANOS = Duration.ofMinutes(1).toNanos();
+
     private final ArchiverConfig config;
     private final EngineStats stats;
     private final ArchiverListener listener;
@@ -69,6 +71,7 @@ public final class ConsumerWorker implements Runnable {
     private final Completions completions;
     private final BatchUploader uploader;
     private final Map<TopicPartition, PartitionWriter> writers = new HashMap<>();
+    private final TopicIds topicIds;
     private final long startedMillis;
     private final Instant clockAnchor;
     private final long tickerAnchor;
@@ -95,7 +98,8 @@ public final class ConsumerWorker implements Runnable {
                 name,
                 thread,
                 KafkaConsumer::new,
-                Ticker.SYSTEM);
+                Ticker.SYSTEM,
+                TopicIds.admin(config.consumerProperties(), name + "-topic-ids"));
     }
 
     ConsumerWorker(
@@ -108,7 +112,32 @@ public final class ConsumerWorker implements Runnable {
             int thread,
             ConsumerFactory consumers,
             Ticker ticker) {
+        this(
+                config,
+                storage,
+                uploads,
+                stats,
+                stagingRoot,
+                name,
+                thread,
+                consumers,
+                ticker,
+                TopicIds.NONE);
+    }
+
+    ConsumerWorker(
+            ArchiverConfig config,
+            ObjectStorage storage,
+            ExecutorService uploads,
+            EngineStats stats,
+            Path stagingRoot,
+            String name,
+            int thread,
+            ConsumerFactory consumers,
+            Ticker ticker,
+            TopicIds topicIds) {
         this.config = config;
+        this.topicIds = topicIds;
         this.stats = stats;
         this.listener = config.listener();
         // one directory per thread: threads of one process never delete each other's staging
@@ -205,6 +234,7 @@ public final class ConsumerWorker implements Runnable {
                 log.warn("{}: closing the offset tracker failed: {}", name, e.toString());
             }
             consumer.close(crashed ? Duration.ZERO : Duration.ofSeconds(10));
+            topicIds.close();
         }
     }
 
@@ -265,6 +295,9 @@ public final class ConsumerWorker implements Runnable {
         Set<TopicPartitionId> ids = new HashSet<>();
         partitions.forEach(tp -> ids.add(id(tp)));
         Map<TopicPartitionId, Long> committed = offsets.committedWithRetry(ids);
+        // read on every assignment: a topic deleted and re-created comes back with a new id
+        Map<String, String> topicIdsNow =
+                topicIds.lookup(partitions.stream().map(TopicPartition::topic).distinct().toList());
         for (TopicPartition tp : partitions) {
             TopicPartitionId id = id(tp);
             PartitionWriter previous = writers.remove(tp);
@@ -285,6 +318,8 @@ public final class ConsumerWorker implements Runnable {
                     new PartitionWriter(
                             tp, dir, offset == null ? -1 : offset, config, stats, ticker, name);
             w.lastIdleCommitNanos = ticker.nanos() - PartitionOffsets.IDLE_COMMIT_INTERVAL_NANOS;
+            w.topicId = topicIdsNow.get(tp.topic());
+            w.topicIdReadNanos = ticker.nanos();
             writers.put(tp, w);
         }
         log.info("{}: assigned {} (resuming from {})", name, ids, committed);
@@ -391,6 +426,10 @@ public final class ConsumerWorker implements Runnable {
         } catch (TimeoutException e) {
             log.warn("{}: no position for {} yet; sealing later: {}", name, w, e.getMessage());
             return false;
+        }
+        if (w.topicId == null && ticker.nanos() - w.topicIdReadNanos > TOPIC_ID_RETRY_NANOS) {
+            w.topicIdReadNanos = ticker.nanos();
+            w.topicId = topicIds.lookup(List.of(w.partition.topic())).get(w.partition.topic());
         }
         Batch batch;
         try {

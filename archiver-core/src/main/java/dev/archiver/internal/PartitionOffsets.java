@@ -107,6 +107,23 @@ final class PartitionOffsets {
     }
 
     /**
+     * Whether the group coordinator still takes this member's commits for the partition: re-commits
+     * the offset the batch started from (what was committed, or the batch's first offset when
+     * nothing was), a commit the coordinator refuses from a member of an older generation. False
+     * when it refused or could not be asked.
+     */
+    boolean commitAccepted(PartitionWriter w, Batch batch) {
+        long offset = batch.expectedCommitted >= 0 ? batch.expectedCommitted : batch.firstOffset;
+        try {
+            tracker.commit(Map.of(w.partition, offset));
+            return true;
+        } catch (IOException e) {
+            log.info("{}: commit of {} refused or failed: {}", name, w.partition, e.getMessage());
+            return false;
+        }
+    }
+
+    /**
      * Moves the committed offset past records that produced no file (filtered, skipped, transaction
      * markers), at most every few seconds per partition.
      */

@@ -62,6 +62,14 @@ final class PartitionWriter {
      */
     long committed;
 
+    /**
+     * The id of the topic incarnation being read ({@code archiver-topic-id}); null while unknown.
+     */
+    String topicId;
+
+    /** Ticker time of the last attempt to read {@link #topicId}. */
+    long topicIdReadNanos;
+
     /** Open files by output partition; the dead-letter file is kept apart. */
     private final Map<PartitionPath, OpenFile> open = new LinkedHashMap<>();
 
@@ -372,6 +380,9 @@ final class PartitionWriter {
                 meta.timestamps(f.minTimestamp, f.maxTimestamp);
             }
             meta.format(f.deadLetter ? "jsonl" : config.format().name()).owner(owner);
+            if (topicId != null) {
+                meta.topicId(topicId);
+            }
             sealed.add(
                     new Batch.SealedFile(
                             f.localFile,

@@ -46,6 +46,14 @@ public final class ArchiveMetadata {
      */
     public static final String GROUP = "archiver-group";
 
+    /**
+     * The Kafka topic id ({@code Uuid}, base64) of the topic incarnation the records came from. A
+     * topic deleted and re-created under the same name gets a new id and starts its offsets again,
+     * so its objects can get the keys of the older incarnation's: an engine never replaces an
+     * object of another topic id. Absent when the id could not be read.
+     */
+    public static final String TOPIC_ID = "archiver-topic-id";
+
     /** Consumer-group generation of the writer when it sealed the object (fencing). */
     public static final String OWNER_EPOCH = "archiver-owner-epoch";
 
@@ -119,6 +127,14 @@ public final class ArchiveMetadata {
             return this;
         }
 
+        /** The source topic's id ({@link #TOPIC_ID}); an empty id is left out. */
+        public Builder topicId(String topicId) {
+            if (!topicId.isEmpty()) {
+                map.put(TOPIC_ID, asciiOnly(topicId));
+            }
+            return this;
+        }
+
         public Builder owner(Owner owner) {
             if (!owner.group().isEmpty()) {
                 map.put(GROUP, asciiOnly(owner.group()));
@@ -149,6 +165,12 @@ public final class ArchiveMetadata {
         } catch (NumberFormatException e) {
             return OptionalLong.empty();
         }
+    }
+
+    /** The source topic's id ({@link #TOPIC_ID}), when the object carries it. */
+    public static Optional<String> topicId(Map<String, String> metadata) {
+        String v = metadata.get(TOPIC_ID);
+        return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.trim());
     }
 
     /** The record count, when the object carries it. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.archiver.ArchiverConfig;
+import dev.archiver.ArchiverConfigBuilder;
 import dev.archiver.config.Settings;
 import dev.archiver.format.FileFormat;
 import dev.archiver.format.RecordReader;
@@ -184,7 +185,7 @@ class ConsumerWorkerTest {
         }
     }
 
-    private ArchiverConfig.Builder config(Map<String, String> overrides) {
+    private ArchiverConfigBuilder config(Map<String, String> overrides) {
         Map<String, String> s = new HashMap<>();
         s.put("kafka.consumer.bootstrap.servers", "localhost:9");
         s.put("kafka.consumer.group.id", "worker-test");

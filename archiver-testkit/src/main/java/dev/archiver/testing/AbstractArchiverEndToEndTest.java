@@ -3,8 +3,8 @@ package dev.archiver.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.archiver.Archiver;
-import dev.archiver.EngineHooks;
 import dev.archiver.config.Settings;
+import dev.archiver.internal.EngineHooks;
 import dev.archiver.record.ArchiveRecord;
 import dev.archiver.record.TopicPartitionId;
 import dev.archiver.storage.ArchiveMetadata;

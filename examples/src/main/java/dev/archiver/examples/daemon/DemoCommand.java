@@ -2,6 +2,7 @@ package dev.archiver.examples.daemon;
 
 import dev.archiver.Archiver;
 import dev.archiver.ArchiverConfig;
+import dev.archiver.ArchiverConfigBuilder;
 import dev.archiver.ArchiverListener;
 import dev.archiver.config.Settings;
 import dev.archiver.storage.ObjectInfo;
@@ -200,7 +201,7 @@ final class DemoCommand implements Callable<Integer> {
             ArchiverMetrics metrics = keepRunning ? new ArchiverMetrics(Map.of()) : null;
             MetricsServer server = null;
             Map<String, String> settings = settings(servers, group, root, staging);
-            ArchiverConfig.Builder cb = ArchiverConfig.builder().settings(Settings.of(settings));
+            ArchiverConfigBuilder cb = ArchiverConfig.builder().settings(Settings.of(settings));
             ArchiverListener listener =
                     metrics == null ? ArchiverListener.NONE : metrics.listenerFor("demo");
             cb.listener(listener);

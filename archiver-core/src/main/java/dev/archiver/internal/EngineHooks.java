@@ -1,4 +1,4 @@
-package dev.archiver;
+package dev.archiver.internal;
 
 import dev.archiver.record.TopicPartitionId;
 
@@ -8,7 +8,9 @@ import dev.archiver.record.TopicPartitionId;
  * stops the consumer thread on the spot: nothing more is uploaded or committed and staging files
  * are left behind, as after a kill.
  *
- * @since 0.1
+ * <p>A test seam, not API: it lives in the internal package (no Javadoc, no compatibility promise)
+ * and is public only because the end-to-end suites of {@code archiver-testkit}, another module,
+ * install it through {@code ArchiverConfigBuilder.hooks}.
  */
 public interface EngineHooks {
     EngineHooks NONE = new EngineHooks() {};
