@@ -57,6 +57,7 @@ final class BatchUploader {
     private final EngineHooks hooks;
     private final String name;
     private final CompletionSignal signal;
+    private final BatchIntents intents;
 
     BatchUploader(
             ArchiverConfig config,
@@ -75,6 +76,7 @@ final class BatchUploader {
         this.hooks = config.hooks();
         this.name = name;
         this.signal = signal;
+        this.intents = new BatchIntents(storage, config.storageRoot(), config.groupId(), name);
     }
 
     void submit(Batch batch) {
@@ -101,9 +103,14 @@ final class BatchUploader {
             batch.lock = tracker.lock(batch.partition, batch.expectedCommitted);
             Set<Batch.SealedFile> done = new HashSet<>();
             int permanentErrors = 0;
+            boolean announced = false;
             for (int attempt = 1; ; attempt++) {
                 Batch.SealedFile current = null;
                 try {
+                    if (!announced) {
+                        intents.announce(batch);
+                        announced = true;
+                    }
                     for (Batch.SealedFile f : batch.files) {
                         if (done.contains(f)) {
                             continue;
@@ -151,7 +158,8 @@ final class BatchUploader {
                         return;
                     }
                     boolean retryable = !(e instanceof StorageException se) || se.retryable();
-                    StorageLocation failed = current == null ? null : current.target();
+                    StorageLocation failed =
+                            current == null ? intents.location(batch.partition) : current.target();
                     // a failed precondition is a race with another writer: the next attempt
                     // re-reads the object and decides again, so it is not counted as permanent
                     boolean permanent = !retryable && !(e instanceof PreconditionFailedException);

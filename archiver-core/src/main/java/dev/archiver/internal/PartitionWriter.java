@@ -50,6 +50,7 @@ final class PartitionWriter {
     final TopicPartition topicPartition;
     final TopicPartitionId partition;
     final Path stagingDir;
+    final BatchIntents.PartitionIntents intents;
     private final ArchiverConfig config;
     private final EngineStats stats;
     private final ArchiverListener listener;
@@ -104,6 +105,7 @@ final class PartitionWriter {
         this.topicPartition = topicPartition;
         this.partition = new TopicPartitionId(topicPartition.topic(), topicPartition.partition());
         this.stagingDir = stagingDir;
+        this.intents = new BatchIntents.PartitionIntents(stagingDir);
         this.committed = committed;
         this.lastHandled = committed - 1;
         this.config = config;
@@ -383,7 +385,7 @@ final class PartitionWriter {
         }
         open.clear();
         deadLetter = null;
-        inFlight = new Batch(partition, sealed, first, nextOffset, committed, owner);
+        inFlight = new Batch(partition, sealed, first, nextOffset, committed, owner, intents);
         return inFlight;
     }
 
