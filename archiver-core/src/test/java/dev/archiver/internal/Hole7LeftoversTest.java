@@ -250,6 +250,31 @@ class Hole7LeftoversTest {
     }
 
     @Test
+    void hole7IntentSealedAfterACommitIsKeptWhenTheCommittedOffsetsWereLost() throws Exception {
+        // [0, 10) committed, [10, 20) uploaded and not; then the group's offsets are gone (an
+        // expired or deleted group): the intent cannot tell committed data from leftovers
+        CrashBeforeCommit hooks = new CrashBeforeCommit();
+        hooks.crashAt.set(10);
+        FlakyConsumer first = new FlakyConsumer();
+        ConsumerWorker a = start(config(hooks), first, "a");
+        feed(first, 0, 10);
+        pollUntil(a, () -> first.committedOffset(P0) == 10);
+        feed(first, 10, 20);
+        pollUntilCrash(a);
+
+        FlakyConsumer second = new FlakyConsumer();
+        second.generation.set(2);
+        ConsumerWorker b = start(config(EngineHooks.NONE, "codec", "gzip"), second, "b");
+        feed(second, 0, 20);
+        pollUntil(b, () -> second.committedOffset(P0) == 20);
+        assertThat(keys())
+                .as("nothing of the earlier history is deleted")
+                .contains(
+                        "events/events-0-00000000000000000000.jsonl",
+                        "events/events-0-00000000000000000010.jsonl");
+    }
+
+    @Test
     void hole7IntentOfANewerOwnerMakesTheUploadAZombiesAndDeletesNothing() throws Exception {
         // the partition's newer owner (generation 3) announced a batch; this owner (2) is a zombie
         CrashBeforeCommit hooks = new CrashBeforeCommit();
