@@ -25,9 +25,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Uploads sealed batches on the upload executor, with retries and fencing (docs/design.md,
- * invariant 5). It owns nothing of the consumer thread: the outcome is written to the batch ({@link
- * Batch#result}, {@link Batch#failure}) and the batch is then handed to the {@link
- * CompletionSignal} the loop supplied, exactly once per submitted batch.
+ * invariant 5), each announced first in its partition's intent ({@link BatchIntents},
+ * docs/engine.md, invariant 9). It owns nothing of the consumer thread: the outcome is written to
+ * the batch ({@link Batch#result}, {@link Batch#failure}) and the batch is then handed to the
+ * {@link CompletionSignal} the loop supplied, exactly once per submitted batch.
  */
 final class BatchUploader {
     private static final Logger log = LoggerFactory.getLogger(BatchUploader.class);
@@ -108,6 +109,10 @@ final class BatchUploader {
                 Batch.SealedFile current = null;
                 try {
                     if (!announced) {
+                        if (!batch.owned.get()) {
+                            batch.result = Batch.Result.ABANDONED;
+                            return;
+                        }
                         intents.announce(batch);
                         announced = true;
                     }
