@@ -42,6 +42,9 @@ final class Batch {
     final long expectedCommitted;
     final ArchiveMetadata.Owner owner;
 
+    /** The partition's intents: the upload announces the batch there first. */
+    final BatchIntents.PartitionIntents intents;
+
     /** Cleared when the partition is revoked: the upload stops at the next file. */
     final AtomicBoolean owned = new AtomicBoolean(true);
 
@@ -62,13 +65,15 @@ final class Batch {
             long firstOffset,
             long nextOffset,
             long expectedCommitted,
-            ArchiveMetadata.Owner owner) {
+            ArchiveMetadata.Owner owner,
+            BatchIntents.PartitionIntents intents) {
         this.partition = partition;
         this.files = List.copyOf(files);
         this.firstOffset = firstOffset;
         this.nextOffset = nextOffset;
         this.expectedCommitted = expectedCommitted;
         this.owner = owner;
+        this.intents = intents;
     }
 
     long records() {

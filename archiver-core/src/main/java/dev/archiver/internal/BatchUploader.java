@@ -25,9 +25,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Uploads sealed batches on the upload executor, with retries and fencing (docs/design.md,
- * invariant 5). It owns nothing of the consumer thread: the outcome is written to the batch ({@link
- * Batch#result}, {@link Batch#failure}) and the batch is then handed to the {@link
- * CompletionSignal} the loop supplied, exactly once per submitted batch.
+ * invariant 5), each announced first in its partition's intent ({@link BatchIntents},
+ * docs/engine.md, invariant 9). It owns nothing of the consumer thread: the outcome is written to
+ * the batch ({@link Batch#result}, {@link Batch#failure}) and the batch is then handed to the
+ * {@link CompletionSignal} the loop supplied, exactly once per submitted batch.
  */
 final class BatchUploader {
     private static final Logger log = LoggerFactory.getLogger(BatchUploader.class);
@@ -57,6 +58,7 @@ final class BatchUploader {
     private final EngineHooks hooks;
     private final String name;
     private final CompletionSignal signal;
+    private final BatchIntents intents;
 
     BatchUploader(
             ArchiverConfig config,
@@ -75,6 +77,7 @@ final class BatchUploader {
         this.hooks = config.hooks();
         this.name = name;
         this.signal = signal;
+        this.intents = new BatchIntents(storage, config.storageRoot(), config.groupId(), name);
     }
 
     void submit(Batch batch) {
@@ -101,9 +104,18 @@ final class BatchUploader {
             batch.lock = tracker.lock(batch.partition, batch.expectedCommitted);
             Set<Batch.SealedFile> done = new HashSet<>();
             int permanentErrors = 0;
+            boolean announced = false;
             for (int attempt = 1; ; attempt++) {
                 Batch.SealedFile current = null;
                 try {
+                    if (!announced) {
+                        if (!batch.owned.get()) {
+                            batch.result = Batch.Result.ABANDONED;
+                            return;
+                        }
+                        intents.announce(batch);
+                        announced = true;
+                    }
                     for (Batch.SealedFile f : batch.files) {
                         if (done.contains(f)) {
                             continue;
@@ -157,7 +169,8 @@ final class BatchUploader {
                         return;
                     }
                     boolean retryable = !(e instanceof StorageException se) || se.retryable();
-                    StorageLocation failed = current == null ? null : current.target();
+                    StorageLocation failed =
+                            current == null ? intents.location(batch.partition) : current.target();
                     // a failed precondition is a race with another writer: the next attempt
                     // re-reads the object and decides again, so it is not counted as permanent
                     boolean permanent = !retryable && !(e instanceof PreconditionFailedException);

@@ -50,6 +50,7 @@ final class PartitionWriter {
     final TopicPartition topicPartition;
     final TopicPartitionId partition;
     final Path stagingDir;
+    final BatchIntents.PartitionIntents intents;
     private final ArchiverConfig config;
     private final EngineStats stats;
     private final ArchiverListener listener;
@@ -112,6 +113,7 @@ final class PartitionWriter {
         this.topicPartition = topicPartition;
         this.partition = new TopicPartitionId(topicPartition.topic(), topicPartition.partition());
         this.stagingDir = stagingDir;
+        this.intents = new BatchIntents.PartitionIntents(stagingDir);
         this.committed = committed;
         this.lastHandled = committed - 1;
         this.config = config;
@@ -394,7 +396,7 @@ final class PartitionWriter {
         }
         open.clear();
         deadLetter = null;
-        inFlight = new Batch(partition, sealed, first, nextOffset, committed, owner);
+        inFlight = new Batch(partition, sealed, first, nextOffset, committed, owner, intents);
         return inFlight;
     }
 

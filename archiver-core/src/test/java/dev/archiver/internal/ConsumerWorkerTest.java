@@ -20,6 +20,7 @@ import dev.archiver.storage.StorageLocation;
 import dev.archiver.storage.StorageProviders;
 import dev.archiver.storage.UploadOptions;
 import dev.archiver.verify.ArchiveFiles;
+import dev.archiver.verify.ArchiveVerifier;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -46,6 +47,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.CommitFailedException;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -84,9 +86,16 @@ class ConsumerWorkerTest {
         final AtomicInteger positionTimeouts = new AtomicInteger();
         final AtomicInteger refusedCommits = new AtomicInteger();
         final Map<TopicPartition, Long> commits = new java.util.concurrent.ConcurrentHashMap<>();
+        final AtomicInteger generation = new AtomicInteger(1);
 
         FlakyConsumer() {
             super("earliest");
+        }
+
+        @Override
+        public ConsumerGroupMetadata groupMetadata() {
+            return new ConsumerGroupMetadata(
+                    "worker-test", generation.get(), "member-1", Optional.empty());
         }
 
         @Override
@@ -251,11 +260,26 @@ class ConsumerWorkerTest {
 
     /** Every archived record's offset, dead letters included, sorted. */
     private List<Long> archivedOffsets(ObjectStorage storage) throws IOException {
+        return archivedOffsets(storage, root);
+    }
+
+    /**
+     * Every record's offset under {@code root}, dead letters included, sorted; the archiver's own
+     * objects ({@link ArchiveVerifier#RESERVED_PREFIX}) are not archive data.
+     */
+    static List<Long> archivedOffsets(ObjectStorage storage, String root) throws IOException {
         List<Long> offsets = new ArrayList<>();
         ArchiveFiles files = ArchiveFiles.load();
         List<ObjectInfo> objects;
-        try (Stream<ObjectInfo> s = storage.list(StorageLocation.of(root))) {
-            objects = s.toList();
+        StorageLocation location = StorageLocation.of(root);
+        try (Stream<ObjectInfo> s = storage.list(location)) {
+            objects =
+                    s.filter(
+                                    o ->
+                                            !o.location()
+                                                    .relativeTo(location)
+                                                    .startsWith(ArchiveVerifier.RESERVED_PREFIX))
+                            .toList();
         }
         for (ObjectInfo o : objects) {
             try (RecordReader r = files.open(storage, o.location())) {
@@ -269,7 +293,7 @@ class ConsumerWorkerTest {
         return offsets;
     }
 
-    private static List<Long> range(long from, long to) {
+    static List<Long> range(long from, long to) {
         List<Long> r = new ArrayList<>();
         for (long i = from; i < to; i++) {
             r.add(i);

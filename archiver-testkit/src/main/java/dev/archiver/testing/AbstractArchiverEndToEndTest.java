@@ -419,6 +419,76 @@ public abstract class AbstractArchiverEndToEndTest {
         crashAndResume(true);
     }
 
+    /**
+     * Issue 14, hole 7. Killed between upload and commit, then restarted with {@code after} instead
+     * of {@code before}: the replay writes other keys, so it overwrites none of the uncommitted
+     * batches' objects. They are removed before the replay's first upload (through the partitions'
+     * intents), not left beside it as duplicates.
+     */
+    private void crashThenRestartWith(Map<String, String> before, Map<String, String> after)
+            throws Exception {
+        kafka.createTopic(topic, 2);
+        int count = 20_000;
+        kafka.produce(TestData.mixed(topic, 2, count, 11));
+        AtomicInteger batches = new AtomicInteger();
+        EngineHooks crash =
+                new EngineHooks() {
+                    @Override
+                    public void beforeCommit(
+                            TopicPartitionId partition, long firstOffset, long nextOffset) {
+                        if (batches.incrementAndGet() == 3) {
+                            throw new SimulatedCrash(
+                                    "killed between upload and commit of "
+                                            + partition
+                                            + "@"
+                                            + firstOffset);
+                        }
+                    }
+                };
+        Map<String, String> first = new HashMap<>(before);
+        first.put("upload.max-records", "3000");
+        Archiver killed = start(first, crash);
+        long deadline = System.nanoTime() + AWAIT.toNanos();
+        while (killed.failure().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(killed.failure()).get().isInstanceOf(EngineHooks.SimulatedCrash.class);
+        killed.close();
+        engines.remove(killed);
+        long committedAtCrash = committed().values().stream().mapToLong(Long::longValue).sum();
+        assertThat(committedAtCrash).isLessThan(count);
+        assertThat(ArchiveContents.readAll(storage, root, null).size())
+                .as("the killed engine left uploaded, uncommitted records behind")
+                .isGreaterThan((int) committedAtCrash);
+
+        Map<String, String> second = new HashMap<>(after);
+        second.put("upload.max-records", "3000");
+        Archiver restarted = start(second);
+        awaitCommitted(count, AWAIT);
+        restarted.close();
+        VerificationReport report = verify();
+        assertThat(report.duplicates()).as(report.summary()).isZero();
+        assertThat(report.ok()).as(report.summary()).isTrue();
+        assertThat(ArchiveContents.readAll(storage, root, null)).hasSize(count);
+    }
+
+    @Test
+    void hole7LeftoversOfAnUncommittedBatchAreRemovedAfterCodecChange() throws Exception {
+        crashThenRestartWith(Map.of("codec", "zstd"), Map.of("codec", "gzip"));
+    }
+
+    @Test
+    void hole7LeftoversOfAnUncommittedBatchAreRemovedAfterPartitionerPatternChange()
+            throws Exception {
+        crashThenRestartWith(
+                Map.of(
+                        "partitioner",
+                        "time",
+                        "partitioner.time.pattern",
+                        "'dt='yyyy-MM-dd/'hr='HH"),
+                Map.of("partitioner", "time", "partitioner.time.pattern", "'day='yyyyMMdd"));
+    }
+
     @Test
     void rebalancesKeepExactlyOnce() throws Exception {
         int partitions = 6;

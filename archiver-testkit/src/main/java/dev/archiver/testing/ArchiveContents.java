@@ -8,6 +8,7 @@ import dev.archiver.storage.ObjectInfo;
 import dev.archiver.storage.ObjectStorage;
 import dev.archiver.storage.StorageLocation;
 import dev.archiver.verify.ArchiveFiles;
+import dev.archiver.verify.ArchiveVerifier;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -28,7 +29,8 @@ public final class ArchiveContents {
 
     /**
      * Every record of every object under {@code root} (optionally skipping a sub-prefix), sorted by
-     * topic, partition, offset.
+     * topic, partition, offset. The archiver's own objects ({@link
+     * ArchiveVerifier#RESERVED_PREFIX}) are not archive data and are skipped.
      */
     public static List<ArchiveRecord> readAll(
             ObjectStorage storage, StorageLocation root, String excludePrefix) throws IOException {
@@ -39,7 +41,9 @@ public final class ArchiveContents {
         }
         List<ArchiveRecord> records = new ArrayList<>();
         for (ObjectInfo o : objects) {
-            if (excludePrefix != null && o.location().relativeTo(root).startsWith(excludePrefix)) {
+            String key = o.location().relativeTo(root);
+            if ((excludePrefix != null && key.startsWith(excludePrefix))
+                    || key.startsWith(ArchiveVerifier.RESERVED_PREFIX)) {
                 continue;
             }
             try (RecordReader reader = files.open(storage, o.location())) {
@@ -53,11 +57,16 @@ public final class ArchiveContents {
         return records;
     }
 
-    /** Object keys under {@code root}, relative to it, sorted. */
+    /**
+     * Archive object keys under {@code root}, relative to it, sorted; the archiver's own objects
+     * ({@link ArchiveVerifier#RESERVED_PREFIX}) are left out.
+     */
     public static List<String> keys(ObjectStorage storage, StorageLocation root)
             throws IOException {
         try (Stream<ObjectInfo> s = storage.list(root)) {
-            return s.map(o -> o.location().relativeTo(root)).toList();
+            return s.map(o -> o.location().relativeTo(root))
+                    .filter(k -> !k.startsWith(ArchiveVerifier.RESERVED_PREFIX))
+                    .toList();
         }
     }
 

@@ -4,6 +4,7 @@ import dev.archiver.storage.ObjectInfo;
 import dev.archiver.storage.ObjectStorage;
 import dev.archiver.storage.StorageLocation;
 import dev.archiver.verify.ArchiveFiles;
+import dev.archiver.verify.ArchiveVerifier;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
@@ -23,7 +24,14 @@ final class ArchiveObjects {
         }
         List<ObjectInfo> objects;
         try (Stream<ObjectInfo> s = store.list(uri)) {
-            objects = s.toList();
+            // the archiver's own objects (intents, probes) are not archive data
+            objects =
+                    s.filter(
+                                    o ->
+                                            !("/" + o.location().relativeTo(uri))
+                                                    .contains(
+                                                            "/" + ArchiveVerifier.RESERVED_PREFIX))
+                            .toList();
         }
         if (objects.isEmpty()) {
             throw new CliException("No object at or under " + uri);

@@ -6,6 +6,7 @@ import dev.archiver.storage.ObjectInfo;
 import dev.archiver.storage.ObjectStorage;
 import dev.archiver.storage.StorageLocation;
 import dev.archiver.verify.ArchiveFiles;
+import dev.archiver.verify.ArchiveVerifier;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -42,7 +43,14 @@ final class ArchiveTree {
         ArchiveFiles files = ArchiveFiles.load();
         List<ObjectInfo> objects;
         try (Stream<ObjectInfo> s = storage.list(root)) {
-            objects = s.toList();
+            // the archiver's own objects (intents, probes) are not archive data
+            objects =
+                    s.filter(
+                                    o ->
+                                            !o.location()
+                                                    .relativeTo(root)
+                                                    .startsWith(ArchiveVerifier.RESERVED_PREFIX))
+                            .toList();
         }
         List<Entry> entries = new ArrayList<>();
         for (ObjectInfo o : objects) {

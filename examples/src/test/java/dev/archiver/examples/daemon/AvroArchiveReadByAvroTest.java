@@ -82,7 +82,11 @@ class AvroArchiveReadByAvroTest {
 
         List<Path> objects;
         try (var files = Files.walk(archive)) {
-            objects = files.filter(Files::isRegularFile).toList();
+            // the archiver's own objects (_archiver/: intents) are not archive data
+            objects =
+                    files.filter(Files::isRegularFile)
+                            .filter(f -> !archive.relativize(f).startsWith("_archiver"))
+                            .toList();
         }
         assertThat(objects).as("one object per partition at least").hasSizeGreaterThanOrEqualTo(3);
         Map<String, byte[]> read = new HashMap<>();
