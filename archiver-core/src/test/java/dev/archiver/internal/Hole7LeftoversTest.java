@@ -5,7 +5,6 @@ import static dev.archiver.internal.ConsumerWorkerTest.range;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.archiver.ArchiverConfig;
-import dev.archiver.EngineHooks;
 import dev.archiver.config.Settings;
 import dev.archiver.internal.ConsumerWorkerTest.FlakyConsumer;
 import dev.archiver.record.TopicPartitionId;
