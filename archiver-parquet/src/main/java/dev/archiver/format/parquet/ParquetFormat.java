@@ -8,6 +8,8 @@ import dev.archiver.format.FileFormat;
 import dev.archiver.format.RecordReader;
 import dev.archiver.format.RecordWriter;
 import dev.archiver.format.avro.ValueSchema;
+import dev.archiver.registry.RegistryAvroDecoder;
+import dev.archiver.registry.SchemaSource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -76,6 +78,7 @@ public final class ParquetFormat implements FileFormat {
 
     private final ValueColumns valueColumns;
     private final Optional<ValueSchema> valueSchema;
+    private final Optional<RegistryAvroDecoder> registry;
     private final Compression compression;
     private final long rowGroupSize;
     private final int pageSize;
@@ -84,17 +87,47 @@ public final class ParquetFormat implements FileFormat {
     private ParquetFormat(Builder b) {
         this.valueColumns = requireNonNull(b.valueColumns, "valueColumns is null");
         this.valueSchema = requireNonNull(b.valueSchema, "valueSchema is null");
+        this.registry = b.schemaSource.map(RegistryAvroDecoder::new);
         this.compression = requireNonNull(b.compression, "compression is null");
         this.rowGroupSize = b.rowGroupSize;
         this.pageSize = b.pageSize;
-        if (valueColumns != ValueColumns.RAW && valueSchema.isEmpty()) {
+        if (registry.isPresent()) {
+            if (valueSchema.isPresent() || valueColumns == ValueColumns.RAW) {
+                throw new IllegalArgumentException(
+                        "a schema source takes the place of a value schema, for typed columns");
+            }
+        } else if (valueColumns != ValueColumns.RAW && valueSchema.isEmpty()) {
             throw new IllegalArgumentException(
                     "value columns " + valueColumns + " need a value schema");
         }
         if (rowGroupSize < 1024 || pageSize < 1024) {
             throw new IllegalArgumentException("row group and page sizes must be at least 1KB");
         }
-        this.fileSchema = fileSchema(valueColumns, valueSchema.map(ValueSchema::schema));
+        this.fileSchema =
+                registry.isPresent()
+                        ? spoolSchema()
+                        : fileSchema(valueColumns, valueSchema.map(ValueSchema::schema));
+    }
+
+    /**
+     * With a schema source, the rows of an open file are spooled with the value's wire-format bytes
+     * and its schema id; the file's columns are decided when it is closed, from the writer schemas
+     * of its values.
+     */
+    private static Schema spoolSchema() {
+        Schema raw = fileSchema(ValueColumns.RAW, Optional.empty());
+        List<Schema.Field> fields = new ArrayList<>();
+        for (Schema.Field f : raw.getFields()) {
+            fields.add(new Schema.Field(f.name(), f.schema(), f.doc(), f.defaultVal()));
+        }
+        fields.add(
+                new Schema.Field(
+                        "value_schema_id",
+                        Schema.createUnion(
+                                Schema.create(Schema.Type.NULL), Schema.create(Schema.Type.INT)),
+                        null,
+                        null));
+        return Schema.createRecord("SpooledRecord", null, NAMESPACE, false, fields);
     }
 
     public static Builder builder() {
@@ -212,6 +245,11 @@ public final class ParquetFormat implements FileFormat {
         return valueSchema;
     }
 
+    /** The decoder of wire-format values, when the typed columns come from a schema source. */
+    public Optional<RegistryAvroDecoder> registry() {
+        return registry;
+    }
+
     public Compression compression() {
         return compression;
     }
@@ -250,6 +288,7 @@ public final class ParquetFormat implements FileFormat {
     public String toString() {
         return "parquet("
                 + valueColumns.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
+                + registry.map(r -> ", values from " + r.source()).orElse("")
                 + ", "
                 + compression.name().toLowerCase(java.util.Locale.ROOT)
                 + ")";
@@ -259,6 +298,7 @@ public final class ParquetFormat implements FileFormat {
     public static final class Builder {
         private ValueColumns valueColumns = ValueColumns.RAW;
         private Optional<ValueSchema> valueSchema = Optional.empty();
+        private Optional<SchemaSource> schemaSource = Optional.empty();
         private Compression compression = Compression.SNAPPY;
         private long rowGroupSize = ParquetFormatProvider.DEFAULT_ROW_GROUP_SIZE;
         private int pageSize = ParquetFormatProvider.DEFAULT_PAGE_SIZE;
@@ -272,6 +312,15 @@ public final class ParquetFormat implements FileFormat {
 
         public Builder valueSchema(ValueSchema valueSchema) {
             this.valueSchema = Optional.of(valueSchema);
+            return this;
+        }
+
+        /**
+         * Values are in the Confluent wire format; each is read with its writer schema from {@code
+         * source}, and a file's typed columns are the union of the writer schemas of its values.
+         */
+        public Builder schemaSource(SchemaSource source) {
+            this.schemaSource = Optional.of(source);
             return this;
         }
 

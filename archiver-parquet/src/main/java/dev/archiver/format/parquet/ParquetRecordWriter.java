@@ -1,9 +1,13 @@
 package dev.archiver.format.parquet;
 
+import dev.archiver.config.ConfigException;
+import dev.archiver.format.RecordNotWritableException;
 import dev.archiver.format.RecordWriter;
 import dev.archiver.parse.ParsedRecord;
 import dev.archiver.record.ArchiveRecord;
 import dev.archiver.record.RecordHeader;
+import dev.archiver.registry.AvroSchemaUnion;
+import dev.archiver.registry.RegistryAvroDecoder;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
@@ -14,7 +18,10 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
@@ -47,6 +54,12 @@ final class ParquetRecordWriter implements RecordWriter {
     private final Path spool;
     private final OutputStream spoolOut;
     private final GenericDatumWriter<GenericRecord> datumWriter;
+    private final Optional<RegistryAvroDecoder> registry;
+
+    /** With a schema source: the writer schemas of this file's values, and their union. */
+    private final Map<Integer, Schema> writerSchemas = new HashMap<>();
+
+    private Schema valueUnion;
     private ByteArrayOutputStream row = new ByteArrayOutputStream(1024);
     private BinaryEncoder encoder;
     private long rows;
@@ -57,6 +70,7 @@ final class ParquetRecordWriter implements RecordWriter {
             throws IOException {
         this.format = format;
         this.schema = format.fileSchema();
+        this.registry = format.registry();
         this.headerSchema = schema.getField("headers").schema().getElementType();
         this.out = out;
         this.datumWriter = new GenericDatumWriter<>(schema, GenericData.get());
@@ -83,7 +97,11 @@ final class ParquetRecordWriter implements RecordWriter {
         }
         ArchiveRecord r = parsed.record();
         GenericData.Record rec = new GenericData.Record(schema);
-        if (format.valueColumns() != ParquetFormat.ValueColumns.RAW) {
+        if (registry.isPresent()) {
+            // throws RecordNotWritableException before anything of this record is spooled
+            rec.put("value_schema_id", r.value() == null ? null : acceptRegistryValue(r.value()));
+            rec.put("raw_value", wrap(r.value()));
+        } else if (format.valueColumns() != ParquetFormat.ValueColumns.RAW) {
             // throws RecordNotWritableException before anything of this record is spooled
             rec.put(
                     "value",
@@ -120,6 +138,90 @@ final class ParquetRecordWriter implements RecordWriter {
         }
     }
 
+    /**
+     * Decodes a wire-format value and widens this file's value schema to read it.
+     *
+     * @return the value's schema id
+     */
+    private int acceptRegistryValue(byte[] value) throws IOException {
+        RegistryAvroDecoder.Decoded decoded = registry.orElseThrow().decode(value);
+        Schema writer = decoded.writerSchema();
+        int id = decoded.schemaId();
+        if (writerSchemas.containsKey(id)) {
+            return id;
+        }
+        if (writer.getType() != Schema.Type.RECORD) {
+            throw new RecordNotWritableException(
+                    "schema "
+                            + Integer.toUnsignedString(id)
+                            + " is an Avro "
+                            + writer.getType().getName()
+                            + ", not a record; only records become typed columns");
+        }
+        Schema merged =
+                valueUnion == null
+                        ? writer
+                        : AvroSchemaUnion.merge(valueUnion, writer)
+                                .orElseThrow(
+                                        () ->
+                                                new RecordNotWritableException(
+                                                        "schema "
+                                                                + Integer.toUnsignedString(id)
+                                                                + " of "
+                                                                + writer.getFullName()
+                                                                + " is incompatible with the"
+                                                                + " schema of the open file (a"
+                                                                + " field's types cannot be"
+                                                                + " read as one)"));
+        try {
+            ParquetFormat.fileSchema(format.valueColumns(), Optional.of(merged));
+        } catch (ConfigException e) {
+            throw new RecordNotWritableException(e.getMessage());
+        }
+        valueUnion = merged;
+        writerSchemas.put(id, writer);
+        return id;
+    }
+
+    /** The schema of the Parquet file: with a schema source, decided by the values written. */
+    private Schema parquetSchema() {
+        if (registry.isEmpty()) {
+            return schema;
+        }
+        return valueUnion == null
+                ? ParquetFormat.fileSchema(ParquetFormat.ValueColumns.RAW, Optional.empty())
+                : ParquetFormat.fileSchema(format.valueColumns(), Optional.of(valueUnion));
+    }
+
+    private GenericRecord toParquetRow(GenericRecord spooled, Schema target) {
+        if (registry.isEmpty()) {
+            return spooled;
+        }
+        GenericData.Record out = new GenericData.Record(target);
+        for (Schema.Field f : target.getFields()) {
+            switch (f.name()) {
+                case "value" -> {
+                    Object id = spooled.get("value_schema_id");
+                    if (id != null) {
+                        ByteBuffer raw = (ByteBuffer) spooled.get("raw_value");
+                        byte[] bytes = new byte[raw.remaining()];
+                        raw.duplicate().get(bytes);
+                        out.put(
+                                f.pos(),
+                                registry.orElseThrow()
+                                        .read(
+                                                (Integer) id,
+                                                writerSchemas.get((Integer) id),
+                                                valueUnion,
+                                                bytes));
+                    }
+                }
+                default -> out.put(f.pos(), spooled.get(f.name()));
+            }
+        }
+        return out;
+    }
+
     private static ByteBuffer wrap(byte[] bytes) {
         return bytes == null ? null : ByteBuffer.wrap(bytes);
     }
@@ -139,7 +241,8 @@ final class ParquetRecordWriter implements RecordWriter {
         StreamOutputFile file = new StreamOutputFile(out);
         try {
             spoolOut.close();
-            try (ParquetWriter<GenericRecord> writer = newParquetWriter(file);
+            Schema target = parquetSchema();
+            try (ParquetWriter<GenericRecord> writer = newParquetWriter(file, target);
                     InputStream in =
                             new BufferedInputStream(Files.newInputStream(spool), 64 * 1024)) {
                 BinaryDecoder decoder = DecoderFactory.get().directBinaryDecoder(in, null);
@@ -148,7 +251,7 @@ final class ParquetRecordWriter implements RecordWriter {
                 GenericRecord reuse = null;
                 for (long i = 0; i < rows; i++) {
                     reuse = reader.read(reuse, decoder);
-                    writer.write(reuse);
+                    writer.write(toParquetRow(reuse, target));
                 }
             }
         } catch (RuntimeException e) {
@@ -159,7 +262,8 @@ final class ParquetRecordWriter implements RecordWriter {
         }
     }
 
-    private ParquetWriter<GenericRecord> newParquetWriter(OutputFile file) throws IOException {
+    private ParquetWriter<GenericRecord> newParquetWriter(OutputFile file, Schema schema)
+            throws IOException {
         PlainParquetConfiguration conf = new PlainParquetConfiguration();
         conf.setBoolean(AvroWriteSupport.WRITE_OLD_LIST_STRUCTURE, false);
         return AvroParquetWriter.<GenericRecord>builder(file)
