@@ -2,7 +2,13 @@ package dev.archiver.registry;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.archiver.format.RecordNotWritableException;
+import dev.archiver.format.avro.JsonToAvro;
 import java.io.EOFException;
 import java.io.IOException;
 import java.util.Map;
@@ -17,9 +23,11 @@ import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DecoderFactory;
 
 /**
- * Decodes values in the Confluent wire format whose schema is an Avro schema held by a {@link
- * SchemaSource}: each value is read with its own writer schema. Thread-safe; parsed schemas are
- * kept per id.
+ * Decodes values in the Confluent wire format into Avro's generic representation, each with the
+ * schema its header names, held by a {@link SchemaSource}: Avro payloads are read with their writer
+ * schema; JSON payloads described by a JSON Schema are read with the Avro schema {@link
+ * JsonSchemaToAvro} makes of it (by {@link JsonToAvro}'s rules). Protobuf schemas are refused.
+ * Thread-safe; converted schemas are kept per id.
  *
  * <p>What is wrong with the record itself (not the wire format, an id the source does not have, a
  * schema that is not Avro, a payload that does not decode) is a {@link RecordNotWritableException},
@@ -34,7 +42,14 @@ public final class RegistryAvroDecoder {
     public record Decoded(int schemaId, Schema writerSchema, Object value) {}
 
     private final SchemaSource source;
+    private static final ObjectMapper JSON =
+            JsonMapper.builder()
+                    .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                    .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                    .build();
+
     private final Map<Integer, Schema> schemas = new ConcurrentHashMap<>();
+    private final Map<Integer, SchemaType> types = new ConcurrentHashMap<>();
     private final AtomicLong unknownIds = new AtomicLong();
     private final AtomicLong corrupt = new AtomicLong();
     private final AtomicLong unavailable = new AtomicLong();
@@ -69,24 +84,39 @@ public final class RegistryAvroDecoder {
             unavailable.incrementAndGet();
             throw e;
         }
-        if (registered.type() != SchemaType.AVRO) {
-            throw new RecordNotWritableException(
-                    "schema "
-                            + Integer.toUnsignedString(id)
-                            + " is a "
-                            + registered.type()
-                            + " schema; only Avro schemas are decoded");
-        }
         Schema parsed;
-        try {
-            parsed = new Schema.Parser().parse(registered.text());
-        } catch (SchemaParseException e) {
-            throw new RecordNotWritableException(
-                    "schema "
-                            + Integer.toUnsignedString(id)
-                            + " is not a valid Avro schema: "
-                            + e.getMessage());
+        switch (registered.type()) {
+            case AVRO -> {
+                try {
+                    parsed = new Schema.Parser().parse(registered.text());
+                } catch (SchemaParseException e) {
+                    throw new RecordNotWritableException(
+                            "schema "
+                                    + Integer.toUnsignedString(id)
+                                    + " is not a valid Avro schema: "
+                                    + e.getMessage());
+                }
+            }
+            case JSON -> {
+                try {
+                    parsed = JsonSchemaToAvro.convert(registered.text());
+                } catch (IllegalArgumentException e) {
+                    throw new RecordNotWritableException(
+                            "JSON Schema "
+                                    + Integer.toUnsignedString(id)
+                                    + " cannot become typed columns: "
+                                    + e.getMessage());
+                }
+            }
+            default ->
+                    throw new RecordNotWritableException(
+                            "schema "
+                                    + Integer.toUnsignedString(id)
+                                    + " is a "
+                                    + registered.type()
+                                    + " schema; Avro and JSON Schema values are decoded");
         }
+        types.putIfAbsent(id, registered.type());
         Schema previous = schemas.putIfAbsent(id, parsed);
         return previous == null ? parsed : previous;
     }
@@ -120,6 +150,9 @@ public final class RegistryAvroDecoder {
      * @throws RecordNotWritableException when the payload is not one datum of {@code writer}
      */
     public Object read(int id, Schema writer, Schema reader, byte[] value) {
+        if (types.get(id) == SchemaType.JSON) {
+            return readJson(id, reader, value);
+        }
         BinaryDecoder decoder =
                 DecoderFactory.get()
                         .binaryDecoder(
@@ -142,6 +175,39 @@ public final class RegistryAvroDecoder {
                 | NegativeArraySizeException
                 | ClassCastException e) {
             throw corrupt(id, e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    private Object readJson(int id, Schema reader, byte[] value) {
+        JsonNode json;
+        try {
+            json =
+                    JSON.readTree(
+                            value, WireFormat.HEADER_SIZE, value.length - WireFormat.HEADER_SIZE);
+        } catch (JsonProcessingException e) {
+            corrupt.incrementAndGet();
+            throw new RecordNotWritableException(
+                    "payload is not a JSON document (schema "
+                            + Integer.toUnsignedString(id)
+                            + "): "
+                            + e.getOriginalMessage());
+        } catch (IOException e) {
+            corrupt.incrementAndGet();
+            throw new RecordNotWritableException("payload is not JSON: " + e.getMessage());
+        }
+        if (json == null || json.isMissingNode()) {
+            corrupt.incrementAndGet();
+            throw new RecordNotWritableException("payload is empty, not a JSON document");
+        }
+        try {
+            return JsonToAvro.toRecord(json, reader);
+        } catch (RecordNotWritableException e) {
+            corrupt.incrementAndGet();
+            throw new RecordNotWritableException(
+                    "payload does not fit JSON Schema "
+                            + Integer.toUnsignedString(id)
+                            + ": "
+                            + e.getMessage());
         }
     }
 
