@@ -450,6 +450,78 @@ class ParquetLocalEndToEndTest extends AbstractArchiverEndToEndTest {
     }
 
     @Test
+    void jsonSchemaValuesFromTheSchemaRegistryBecomeTypedColumns() throws Exception {
+        String schema =
+                """
+                {"title": "Payment", "type": "object", "required": ["id", "at"],
+                 "properties": {
+                   "id": {"type": "integer"},
+                   "amount": {"type": "number"},
+                   "at": {"type": "string", "format": "date-time"},
+                   "tags": {"type": "array", "items": {"type": "string"}}
+                 }}""";
+        try (TestSchemaRegistry registry = TestSchemaRegistry.start()) {
+            int id = registry.register(topic + "-value", "JSON", schema);
+            kafka.createTopic(topic, 1);
+            List<ProducerRecord<byte[], byte[]>> produced = new ArrayList<>();
+            for (int i = 0; i < 300; i++) {
+                String json =
+                        "{\"id\": "
+                                + i
+                                + (i % 4 == 0 ? "" : ", \"amount\": " + (i + 0.25))
+                                + ", \"at\": \""
+                                + Instant.ofEpochMilli(TestData.BASE_TIMESTAMP + i)
+                                + "\", \"tags\": [\"t"
+                                + i % 3
+                                + "\"]}";
+                produced.add(
+                        new ProducerRecord<>(
+                                topic,
+                                0,
+                                TestData.BASE_TIMESTAMP + i,
+                                null,
+                                WireFormat.frame(id, json.getBytes(StandardCharsets.UTF_8))));
+            }
+            kafka.produce(produced);
+            Archiver a =
+                    start(
+                            Map.of(
+                                    "format", "parquet",
+                                    "format.parquet.schema-source", "confluent",
+                                    "format.parquet.schema-source.confluent.url",
+                                            registry.url().toString(),
+                                    "upload.max-records", "120"));
+            awaitCommitted(300, AWAIT);
+            a.close();
+            assertThat(a.stats().deadLettered()).isZero();
+            double amounts = 0;
+            for (int i = 0; i < 300; i++) {
+                amounts += i % 4 == 0 ? 0 : i + 0.25;
+            }
+            String scan = "read_parquet('" + rootDir().resolve(topic) + "/**/*.parquet')";
+            try (Connection db = DriverManager.getConnection("jdbc:duckdb:");
+                    Statement st = db.createStatement()) {
+                assertThat(longs(st, "select count(value) from " + scan)).containsExactly(300L);
+                assertThat(longs(st, "select count(value.amount) from " + scan))
+                        .containsExactly(225L);
+                try (ResultSet rs =
+                        st.executeQuery(
+                                "select sum(value.amount), min(epoch_ms(value.at)),"
+                                        + " max(epoch_ms(value.at)), count(*) filter"
+                                        + " (where value.tags[1] = 't2') from "
+                                        + scan)) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getDouble(1)).isEqualTo(amounts);
+                    assertThat(rs.getLong(2)).isEqualTo(TestData.BASE_TIMESTAMP);
+                    assertThat(rs.getLong(3)).isEqualTo(TestData.BASE_TIMESTAMP + 299);
+                    assertThat(rs.getLong(4)).isEqualTo(100);
+                }
+            }
+            assertExactlyOnce();
+        }
+    }
+
+    @Test
     void registryOutageIsRetriedUntilItHealsAndNothingIsDeadLettered() throws Exception {
         try (TestSchemaRegistry registry = TestSchemaRegistry.start()) {
             int v1 = RegistryOrders.register(registry.url(), topic + "-value", RegistryOrders.V1);
