@@ -522,6 +522,81 @@ class ParquetLocalEndToEndTest extends AbstractArchiverEndToEndTest {
     }
 
     @Test
+    void partitionedByTheEventTimeOfADecodedAvroField() throws Exception {
+        try (TestSchemaRegistry registry = TestSchemaRegistry.start()) {
+            int v1 = RegistryOrders.register(registry.url(), topic + "-value", RegistryOrders.V1);
+            kafka.createTopic(topic, 2);
+            List<ProducerRecord<byte[], byte[]>> produced = new ArrayList<>();
+            Map<String, Long> byHour = new TreeMap<>();
+            for (int i = 0; i < 400; i++) {
+                // the order's own time runs 3 days behind the Kafka timestamp, 15 minutes apart
+                long at = TestData.BASE_TIMESTAMP - 3 * 86_400_000L + i * 900_000L;
+                byHour.merge(HOUR.format(Instant.ofEpochMilli(at)), 1L, Long::sum);
+                produced.add(
+                        new ProducerRecord<>(
+                                topic,
+                                i % 2,
+                                TestData.BASE_TIMESTAMP + i,
+                                null,
+                                RegistryOrders.serialize(
+                                        v1,
+                                        RegistryOrders.order(
+                                                RegistryOrders.V1, i, "c" + i % 5, i, at))));
+            }
+            kafka.produce(produced);
+            String url = registry.url().toString();
+            Archiver a =
+                    start(
+                            Map.of(
+                                    "parser", "schema-registry",
+                                    "parser.schema-registry.schema-source", "confluent",
+                                    "parser.schema-registry.schema-source.confluent.url", url,
+                                    "parser.schema-registry.timestamp-field", "at",
+                                    "partitioner", "time",
+                                    "partitioner.time.pattern", "'dt='yyyy-MM-dd/'hr='HH",
+                                    "format", "parquet",
+                                    "format.parquet.schema-source", "confluent",
+                                    "format.parquet.schema-source.confluent.url", url,
+                                    "upload.max-records", "150"));
+            awaitCommitted(400, AWAIT);
+            a.close();
+            assertThat(a.stats().deadLettered()).isZero();
+            String scan =
+                    "read_parquet('"
+                            + rootDir().resolve(topic)
+                            + "/**/*.parquet', hive_partitioning = true)";
+            try (Connection db = DriverManager.getConnection("jdbc:duckdb:");
+                    Statement st = db.createStatement()) {
+                Map<String, Long> hours = new TreeMap<>();
+                try (ResultSet rs =
+                        st.executeQuery(
+                                "select dt, hr, count(*) from " + scan + " group by dt, hr")) {
+                    while (rs.next()) {
+                        hours.put(
+                                "dt="
+                                        + rs.getString(1)
+                                        + "/hr="
+                                        + String.format("%02d", rs.getInt(2)),
+                                rs.getLong(3));
+                    }
+                }
+                assertThat(hours).isEqualTo(byHour);
+                // every row sits in the hour of its own value's time
+                st.execute("set TimeZone = 'UTC'");
+                assertThat(
+                                longs(
+                                        st,
+                                        "select count(*) from "
+                                                + scan
+                                                + " where strftime(value.at, '%Y-%m-%d') <> dt::varchar"
+                                                + " or hour(value.at) <> hr"))
+                        .containsExactly(0L);
+            }
+            assertExactlyOnce();
+        }
+    }
+
+    @Test
     void registryOutageIsRetriedUntilItHealsAndNothingIsDeadLettered() throws Exception {
         try (TestSchemaRegistry registry = TestSchemaRegistry.start()) {
             int v1 = RegistryOrders.register(registry.url(), topic + "-value", RegistryOrders.V1);
