@@ -15,7 +15,8 @@ import org.apache.avro.Schema;
  * that Avro's schema resolution promotes: int → long → float → double); a field in only one becomes
  * optional (a union with {@code null} first, default {@code null}). Nested records merge the same
  * way. Two versions are incompatible when a field in both has types that no schema reads both of
- * (e.g. {@code string} and {@code long}).
+ * (e.g. {@code string} and {@code long}), or when two records differ in their full names (another
+ * type, not another version).
  *
  * @since 0.3
  */
@@ -66,6 +67,9 @@ public final class AvroSchemaUnion {
     }
 
     private static Schema mergeRecords(Schema a, Schema b, Map<String, Schema> merged) {
+        if (!a.getFullName().equals(b.getFullName())) {
+            throw new Incompatible(); // another type (e.g. several record types in one topic)
+        }
         Schema done = merged.get(a.getFullName());
         if (done != null) {
             return done;

@@ -65,6 +65,11 @@ class AvroSchemaUnionTest {
                         "{\"type\":\"record\",\"name\":\"E\",\"fields\":"
                                 + "[{\"name\":\"id\",\"type\":\"string\"}]}");
         assertThat(AvroSchemaUnion.merge(V1, other)).isEmpty();
+        Schema anotherType =
+                parse(
+                        "{\"type\":\"record\",\"name\":\"F\",\"fields\":"
+                                + "[{\"name\":\"id\",\"type\":\"int\"}]}");
+        assertThat(AvroSchemaUnion.merge(V1, anotherType)).isEmpty();
     }
 
     static GenericRecord roundTrip(GenericRecord r, Schema writer, Schema reader) throws Exception {

@@ -24,6 +24,9 @@ import java.util.Optional;
  *       format: the name of the {@code SchemaSource} that holds their schemas (e.g. {@code
  *       confluent}), configured under {@code schema-source.NAME.}; not with {@code
  *       value-schema}</td></tr>
+ *   <tr><td>{@code typed-keys}</td><td>{@code false}</td><td>with a schema source: keys are in
+ *       the wire format too, and become a {@code typed_key} column ({@code key} keeps their
+ *       bytes)</td></tr>
  *   <tr><td>{@code value-columns}</td><td>{@code typed-and-raw} with a schema or schema source,
  *       else {@code raw}</td><td>{@code raw}, {@code typed}, {@code typed-and-raw}</td></tr>
  *   <tr><td>{@code compression}</td><td>{@code snappy}</td><td>page codec: {@code snappy}, {@code
@@ -108,6 +111,14 @@ public final class ParquetFormatProvider implements FileFormatProvider {
                         .rowGroupSize(rowGroupSize)
                         .pageSize((int) pageSize);
         schema.ifPresent(b::valueSchema);
+        boolean typedKeys = settings.getBoolean("typed-keys", false);
+        if (typedKeys && sourceName.isEmpty()) {
+            throw new ConfigException(
+                    settings.fullKey("typed-keys")
+                            + "=true needs "
+                            + settings.fullKey("schema-source"));
+        }
+        b.typedKeys(typedKeys);
         if (sourceName.isPresent()) {
             SchemaSourceProvider provider =
                     Plugins.find(

@@ -56,10 +56,8 @@ final class ParquetRecordWriter implements RecordWriter {
     private final GenericDatumWriter<GenericRecord> datumWriter;
     private final Optional<RegistryAvroDecoder> registry;
 
-    /** With a schema source: the writer schemas of this file's values, and their union. */
-    private final Map<Integer, Schema> writerSchemas = new HashMap<>();
-
-    private Schema valueUnion;
+    private final TypedColumn value = new TypedColumn("value", true);
+    private final TypedColumn key = new TypedColumn("key", false);
     private ByteArrayOutputStream row = new ByteArrayOutputStream(1024);
     private BinaryEncoder encoder;
     private long rows;
@@ -99,7 +97,26 @@ final class ParquetRecordWriter implements RecordWriter {
         GenericData.Record rec = new GenericData.Record(schema);
         if (registry.isPresent()) {
             // throws RecordNotWritableException before anything of this record is spooled
-            rec.put("value_schema_id", r.value() == null ? null : acceptRegistryValue(r.value()));
+            Pending v = r.value() == null ? null : value.prepare(r.value());
+            Pending k = r.key() == null || !format.typedKeys() ? null : key.prepare(r.key());
+            Schema fileValue = v == null ? value.union : v.union();
+            Schema fileKey = k == null ? key.union : k.union();
+            try {
+                ParquetFormat.fileSchema(
+                        format.valueColumns(),
+                        Optional.ofNullable(fileValue),
+                        Optional.ofNullable(fileKey));
+            } catch (ConfigException e) {
+                throw new RecordNotWritableException(e.getMessage());
+            }
+            if (v != null) {
+                value.commit(v);
+            }
+            if (k != null) {
+                key.commit(k);
+            }
+            rec.put("value_schema_id", v == null ? null : v.id());
+            rec.put("key_schema_id", k == null ? null : k.id());
             rec.put("raw_value", wrap(r.value()));
         } else if (format.valueColumns() != ParquetFormat.ValueColumns.RAW) {
             // throws RecordNotWritableException before anything of this record is spooled
@@ -138,59 +155,15 @@ final class ParquetRecordWriter implements RecordWriter {
         }
     }
 
-    /**
-     * Decodes a wire-format value and widens this file's value schema to read it.
-     *
-     * @return the value's schema id
-     */
-    private int acceptRegistryValue(byte[] value) throws IOException {
-        RegistryAvroDecoder.Decoded decoded = registry.orElseThrow().decode(value);
-        Schema writer = decoded.writerSchema();
-        int id = decoded.schemaId();
-        if (writerSchemas.containsKey(id)) {
-            return id;
-        }
-        if (writer.getType() != Schema.Type.RECORD) {
-            throw new RecordNotWritableException(
-                    "schema "
-                            + Integer.toUnsignedString(id)
-                            + " is an Avro "
-                            + writer.getType().getName()
-                            + ", not a record; only records become typed columns");
-        }
-        Schema merged =
-                valueUnion == null
-                        ? writer
-                        : AvroSchemaUnion.merge(valueUnion, writer)
-                                .orElseThrow(
-                                        () ->
-                                                new RecordNotWritableException(
-                                                        "schema "
-                                                                + Integer.toUnsignedString(id)
-                                                                + " of "
-                                                                + writer.getFullName()
-                                                                + " is incompatible with the"
-                                                                + " schema of the open file (a"
-                                                                + " field's types cannot be"
-                                                                + " read as one)"));
-        try {
-            ParquetFormat.fileSchema(format.valueColumns(), Optional.of(merged));
-        } catch (ConfigException e) {
-            throw new RecordNotWritableException(e.getMessage());
-        }
-        valueUnion = merged;
-        writerSchemas.put(id, writer);
-        return id;
-    }
-
     /** The schema of the Parquet file: with a schema source, decided by the values written. */
     private Schema parquetSchema() {
         if (registry.isEmpty()) {
             return schema;
         }
-        return valueUnion == null
-                ? ParquetFormat.fileSchema(ParquetFormat.ValueColumns.RAW, Optional.empty())
-                : ParquetFormat.fileSchema(format.valueColumns(), Optional.of(valueUnion));
+        return ParquetFormat.fileSchema(
+                value.union == null ? ParquetFormat.ValueColumns.RAW : format.valueColumns(),
+                Optional.ofNullable(value.union),
+                Optional.ofNullable(key.union));
     }
 
     private GenericRecord toParquetRow(GenericRecord spooled, Schema target) {
@@ -200,27 +173,87 @@ final class ParquetRecordWriter implements RecordWriter {
         GenericData.Record out = new GenericData.Record(target);
         for (Schema.Field f : target.getFields()) {
             switch (f.name()) {
-                case "value" -> {
-                    Object id = spooled.get("value_schema_id");
-                    if (id != null) {
-                        ByteBuffer raw = (ByteBuffer) spooled.get("raw_value");
-                        byte[] bytes = new byte[raw.remaining()];
-                        raw.duplicate().get(bytes);
-                        out.put(
-                                f.pos(),
-                                registry.orElseThrow()
-                                        .read(
-                                                (Integer) id,
-                                                writerSchemas.get((Integer) id),
-                                                valueUnion,
-                                                bytes));
-                    }
-                }
+                case "value" ->
+                        out.put(f.pos(), value.read(spooled, "value_schema_id", "raw_value"));
+                case "typed_key" -> out.put(f.pos(), key.read(spooled, "key_schema_id", "key"));
                 default -> out.put(f.pos(), spooled.get(f.name()));
             }
         }
         return out;
     }
+
+    /**
+     * A column typed from a schema source (the value, or the key): the writer schemas of this
+     * file's values and their union, which grows as compatible new versions arrive.
+     */
+    private final class TypedColumn {
+        private final String what;
+        private final boolean recordsOnly;
+        private final Map<Integer, Schema> writers = new HashMap<>();
+        private Schema union;
+
+        TypedColumn(String what, boolean recordsOnly) {
+            this.what = what;
+            this.recordsOnly = recordsOnly;
+        }
+
+        /**
+         * Decodes {@code bytes} and returns the union this file needs to hold it (unchanged when
+         * its schema is known), without changing this column.
+         *
+         * @throws RecordNotWritableException when it does not decode or its schema cannot join
+         */
+        Pending prepare(byte[] bytes) throws IOException {
+            RegistryAvroDecoder.Decoded decoded = registry.orElseThrow().decode(bytes);
+            Schema writer = decoded.writerSchema();
+            int id = decoded.schemaId();
+            if (writers.containsKey(id)) {
+                return new Pending(id, writer, union);
+            }
+            String name = what + " schema " + Integer.toUnsignedString(id);
+            if (recordsOnly && writer.getType() != Schema.Type.RECORD) {
+                throw new RecordNotWritableException(
+                        name
+                                + " is an Avro "
+                                + writer.getType().getName()
+                                + ", not a record; only records become typed columns");
+            }
+            Schema merged =
+                    union == null
+                            ? writer
+                            : AvroSchemaUnion.merge(union, writer)
+                                    .orElseThrow(
+                                            () ->
+                                                    new RecordNotWritableException(
+                                                            name
+                                                                    + " of "
+                                                                    + writer.getFullName()
+                                                                    + " is incompatible with the"
+                                                                    + " schema of the open file (a"
+                                                                    + " field's types cannot be"
+                                                                    + " read as one)"));
+            return new Pending(id, writer, merged);
+        }
+
+        void commit(Pending p) {
+            writers.putIfAbsent(p.id, p.writer);
+            union = p.union;
+        }
+
+        Object read(GenericRecord spooled, String idField, String bytesField) {
+            Object id = spooled.get(idField);
+            if (id == null) {
+                return null;
+            }
+            ByteBuffer raw = (ByteBuffer) spooled.get(bytesField);
+            byte[] bytes = new byte[raw.remaining()];
+            raw.duplicate().get(bytes);
+            return registry.orElseThrow()
+                    .read((Integer) id, writers.get((Integer) id), union, bytes);
+        }
+    }
+
+    private record Pending(int id, Schema writer, Schema union) {}
 
     private static ByteBuffer wrap(byte[] bytes) {
         return bytes == null ? null : ByteBuffer.wrap(bytes);

@@ -113,6 +113,84 @@ class ParquetRegistryFormatTest {
     }
 
     @Test
+    void typedKeysBecomeATypedKeyColumnNextToTheKeyBytes() throws Exception {
+        try (TestSchemaRegistry registry = TestSchemaRegistry.start()) {
+            org.apache.avro.Schema keySchema =
+                    new org.apache.avro.Schema.Parser()
+                            .parse(
+                                    "{\"type\":\"record\",\"name\":\"OrderKey\",\"fields\":"
+                                            + "[{\"name\":\"region\",\"type\":\"string\"},"
+                                            + "{\"name\":\"n\",\"type\":\"long\"}]}");
+            int k = RegistryOrders.register(registry.url(), "orders-key", keySchema);
+            int v1 = RegistryOrders.register(registry.url(), "orders-value", RegistryOrders.V1);
+            FileFormat format = format(registry, Map.of("format.parquet.typed-keys", "true"));
+            List<ArchiveRecord> written = new ArrayList<>();
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            try (RecordWriter w = format.newWriter(out, scratch)) {
+                for (long i = 0; i < 6; i++) {
+                    org.apache.avro.generic.GenericData.Record key =
+                            new org.apache.avro.generic.GenericData.Record(keySchema);
+                    key.put("region", "r" + i % 2);
+                    key.put("n", i);
+                    ArchiveRecord r =
+                            new ArchiveRecord(
+                                    "orders",
+                                    0,
+                                    i,
+                                    1_000L + i,
+                                    TimestampType.CREATE_TIME,
+                                    i == 5 ? null : RegistryOrders.serialize(k, key),
+                                    RegistryOrders.serialize(
+                                            v1,
+                                            RegistryOrders.order(RegistryOrders.V1, i, "c", i, i)),
+                                    List.of());
+                    w.write(ParsedRecord.of(r, Instant.EPOCH));
+                    written.add(r);
+                }
+                ArchiveRecord plainKey =
+                        new ArchiveRecord(
+                                "orders",
+                                0,
+                                9,
+                                1L,
+                                TimestampType.CREATE_TIME,
+                                "plain".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                                null,
+                                List.of());
+                assertThatThrownBy(() -> w.write(ParsedRecord.of(plainKey, Instant.EPOCH)))
+                        .isInstanceOf(RecordNotWritableException.class)
+                        .hasMessageContaining("wire format");
+            }
+            List<ArchiveRecord> read = new ArrayList<>();
+            try (RecordReader r = format.newReader(new ByteArrayInputStream(out.toByteArray()))) {
+                ArchiveRecord next;
+                while ((next = r.read()) != null) {
+                    read.add(next);
+                }
+            }
+            assertThat(read).containsExactlyElementsOf(written);
+            Path file = scratch.resolve("keys.parquet");
+            Files.write(file, out.toByteArray());
+            try (java.sql.Connection db = java.sql.DriverManager.getConnection("jdbc:duckdb:");
+                    java.sql.Statement st = db.createStatement();
+                    java.sql.ResultSet rs =
+                            st.executeQuery(
+                                    "select typed_key.region, typed_key.n, value.id from"
+                                            + " read_parquet('"
+                                            + file
+                                            + "') order by \"offset\"")) {
+                for (long i = 0; i < 6; i++) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getString(1)).isEqualTo(i == 5 ? null : "r" + i % 2);
+                    assertThat(rs.getObject(2)).isEqualTo(i == 5 ? null : i);
+                    assertThat(rs.getLong(3)).isEqualTo(i);
+                }
+                assertThat(rs.next()).isFalse();
+            }
+        }
+    }
+
+    @Test
     void configurationErrorsNameTheKeys() throws Exception {
         try (TestSchemaRegistry registry = TestSchemaRegistry.start()) {
             assertThatThrownBy(
@@ -152,6 +230,18 @@ class ParquetRegistryFormatTest {
                                                             .withPrefix("format.parquet.")))
                     .isInstanceOf(ConfigException.class)
                     .hasMessageContaining("format.parquet.schema-source.confluent.url");
+            assertThatThrownBy(
+                            () ->
+                                    new ParquetFormatProvider()
+                                            .create(
+                                                    Settings.of(
+                                                                    Map.of(
+                                                                            "format.parquet.typed-keys",
+                                                                            "true"))
+                                                            .withPrefix("format.parquet.")))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("format.parquet.typed-keys")
+                    .hasMessageContaining("format.parquet.schema-source");
             assertThat(format(registry, Map.of("format.parquet.value-columns", "typed")).lossless())
                     .isFalse();
         }
