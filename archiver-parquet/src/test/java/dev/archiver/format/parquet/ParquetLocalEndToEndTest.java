@@ -633,6 +633,7 @@ class ParquetLocalEndToEndTest extends AbstractArchiverEndToEndTest {
             Thread.sleep(4_000);
             assertThat(committed().getOrDefault(new TopicPartition(topic, 0), 0L)).isZero();
             assertThat(a.stats().deadLettered()).isZero();
+            assertThat(a.stats().stagingFailures()).as("outage counted").isPositive();
             assertThat(a.failure()).isEmpty();
             registry.resume();
             awaitCommitted(200, AWAIT);
