@@ -121,6 +121,44 @@ class ConfluentSchemaSourceTest {
     }
 
     @Test
+    void httpsWithTheConfiguredTrustStore(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        try (TestSchemaRegistry registry = TestSchemaRegistry.startHttps(dir)) {
+            int id = registry.register("users-value", "AVRO", AVRO);
+            assertThat(registry.url().getScheme()).isEqualTo("https");
+            try (SchemaSource trusting =
+                    source(
+                            registry,
+                            Map.of(
+                                    "schema-source.confluent.tls.truststore",
+                                    registry.trustStore().toString(),
+                                    "schema-source.confluent.tls.truststore-password",
+                                    TestSchemaRegistry.STORE_PASSWORD))) {
+                assertThat(trusting.schema(id).text()).isEqualTo(AVRO);
+            }
+            try (SchemaSource defaults =
+                    source(registry, Map.of("schema-source.confluent.retries", "0"))) {
+                // the JVM's trust store does not hold the registry's self-signed certificate
+                assertThatThrownBy(() -> defaults.schema(id))
+                        .isInstanceOf(IOException.class)
+                        .isNotInstanceOf(SchemaNotFoundException.class);
+            }
+            assertThatThrownBy(
+                            () ->
+                                    source(
+                                            registry,
+                                            Map.of(
+                                                    "schema-source.confluent.tls.truststore",
+                                                    registry.trustStore().toString(),
+                                                    "schema-source.confluent.tls.truststore-password",
+                                                    "wrong-password")))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("trust store")
+                    .hasMessageNotContaining("wrong-password");
+        }
+    }
+
+    @Test
     void defaults() {
         ConfluentSchemaSourceConfig c =
                 ConfluentSchemaSourceConfig.from(Settings.of(Map.of("url", "http://r:8081")));

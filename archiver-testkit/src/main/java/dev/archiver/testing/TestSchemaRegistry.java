@@ -5,18 +5,28 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 
 /**
  * A small schema registry on loopback that serves the part of the Confluent Schema Registry REST
@@ -36,16 +46,95 @@ public final class TestSchemaRegistry implements AutoCloseable {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
 
+    /** The password of {@link #trustStore()} and of the server's key store. */
+    public static final String STORE_PASSWORD = "registry-test";
+
     private final Optional<String> requiredAuthorization;
     private final Map<String, Integer> idsByContent = new HashMap<>();
     private final List<ObjectNode> byId = new ArrayList<>();
     private final Map<String, List<Integer>> subjects = new HashMap<>();
     private final AtomicLong schemaLookups = new AtomicLong();
+    private SSLContext tls;
+    private Path trustStore;
     private int port;
     private HttpServer server;
 
     private TestSchemaRegistry(Optional<String> requiredAuthorization) {
         this.requiredAuthorization = requiredAuthorization;
+    }
+
+    /**
+     * A registry on a free loopback port over {@code https}, with a new self-signed certificate for
+     * 127.0.0.1 whose trust store (PKCS12, password {@link #STORE_PASSWORD}) is {@link
+     * #trustStore()}, both written under {@code dir}.
+     */
+    public static TestSchemaRegistry startHttps(Path dir) throws IOException {
+        TestSchemaRegistry r = new TestSchemaRegistry(Optional.empty());
+        Path keyStore = dir.resolve("registry.p12");
+        Path trust = dir.resolve("registry-trust.p12");
+        Files.createDirectories(dir);
+        Files.deleteIfExists(keyStore);
+        Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
+        Process p =
+                new ProcessBuilder(
+                                keytool.toString(),
+                                "-genkeypair",
+                                "-alias",
+                                "registry",
+                                "-keyalg",
+                                "EC",
+                                "-groupname",
+                                "secp256r1",
+                                "-dname",
+                                "CN=127.0.0.1",
+                                "-ext",
+                                "san=ip:127.0.0.1,dns:localhost",
+                                "-validity",
+                                "7",
+                                "-storetype",
+                                "PKCS12",
+                                "-keystore",
+                                keyStore.toString(),
+                                "-storepass",
+                                STORE_PASSWORD)
+                        .redirectErrorStream(true)
+                        .start();
+        try {
+            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (p.waitFor() != 0) {
+                throw new IOException("keytool failed: " + output);
+            }
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            try (InputStream in = Files.newInputStream(keyStore)) {
+                store.load(in, STORE_PASSWORD.toCharArray());
+            }
+            Certificate certificate = store.getCertificate("registry");
+            KeyStore trusted = KeyStore.getInstance("PKCS12");
+            trusted.load(null, null);
+            trusted.setCertificateEntry("registry", certificate);
+            try (OutputStream out = Files.newOutputStream(trust)) {
+                trusted.store(out, STORE_PASSWORD.toCharArray());
+            }
+            KeyManagerFactory kmf =
+                    KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(store, STORE_PASSWORD.toCharArray());
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(kmf.getKeyManagers(), null, null);
+            r.tls = ctx;
+            r.trustStore = trust;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while running keytool");
+        } catch (GeneralSecurityException e) {
+            throw new IOException("Cannot make the registry's certificate", e);
+        }
+        r.listen(0);
+        return r;
+    }
+
+    /** The trust store holding the {@code https} registry's certificate; null over {@code http}. */
+    public Path trustStore() {
+        return trustStore;
     }
 
     /** A registry on a free loopback port, open to every request. */
@@ -65,9 +154,15 @@ public final class TestSchemaRegistry implements AutoCloseable {
     }
 
     private synchronized void listen(int onPort) throws IOException {
-        HttpServer s =
-                HttpServer.create(
-                        new InetSocketAddress(InetAddress.getLoopbackAddress(), onPort), 0);
+        InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), onPort);
+        HttpServer s;
+        if (tls == null) {
+            s = HttpServer.create(address, 0);
+        } else {
+            HttpsServer https = HttpsServer.create(address, 0);
+            https.setHttpsConfigurator(new HttpsConfigurator(tls));
+            s = https;
+        }
         s.createContext("/", this::handle);
         s.start();
         this.server = s;
@@ -77,7 +172,10 @@ public final class TestSchemaRegistry implements AutoCloseable {
     /** The base URL, e.g. {@code http://127.0.0.1:40123}. */
     public URI url() {
         return URI.create(
-                "http://" + InetAddress.getLoopbackAddress().getHostAddress() + ":" + port);
+                (tls == null ? "http://" : "https://")
+                        + InetAddress.getLoopbackAddress().getHostAddress()
+                        + ":"
+                        + port);
     }
 
     /** Stops answering (connections are refused) until {@link #resume()}. */
