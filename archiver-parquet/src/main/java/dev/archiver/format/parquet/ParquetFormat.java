@@ -8,6 +8,8 @@ import dev.archiver.format.FileFormat;
 import dev.archiver.format.RecordReader;
 import dev.archiver.format.RecordWriter;
 import dev.archiver.format.avro.ValueSchema;
+import dev.archiver.registry.RegistryAvroDecoder;
+import dev.archiver.registry.SchemaSource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -76,6 +78,8 @@ public final class ParquetFormat implements FileFormat {
 
     private final ValueColumns valueColumns;
     private final Optional<ValueSchema> valueSchema;
+    private final Optional<RegistryAvroDecoder> registry;
+    private final boolean typedKeys;
     private final Compression compression;
     private final long rowGroupSize;
     private final int pageSize;
@@ -84,17 +88,54 @@ public final class ParquetFormat implements FileFormat {
     private ParquetFormat(Builder b) {
         this.valueColumns = requireNonNull(b.valueColumns, "valueColumns is null");
         this.valueSchema = requireNonNull(b.valueSchema, "valueSchema is null");
+        this.registry = b.schemaSource.map(RegistryAvroDecoder::new);
+        this.typedKeys = b.typedKeys;
+        if (typedKeys && registry.isEmpty()) {
+            throw new IllegalArgumentException("typed keys need a schema source");
+        }
         this.compression = requireNonNull(b.compression, "compression is null");
         this.rowGroupSize = b.rowGroupSize;
         this.pageSize = b.pageSize;
-        if (valueColumns != ValueColumns.RAW && valueSchema.isEmpty()) {
+        if (registry.isPresent()) {
+            if (valueSchema.isPresent() || valueColumns == ValueColumns.RAW) {
+                throw new IllegalArgumentException(
+                        "a schema source takes the place of a value schema, for typed columns");
+            }
+        } else if (valueColumns != ValueColumns.RAW && valueSchema.isEmpty()) {
             throw new IllegalArgumentException(
                     "value columns " + valueColumns + " need a value schema");
         }
         if (rowGroupSize < 1024 || pageSize < 1024) {
             throw new IllegalArgumentException("row group and page sizes must be at least 1KB");
         }
-        this.fileSchema = fileSchema(valueColumns, valueSchema.map(ValueSchema::schema));
+        this.fileSchema =
+                registry.isPresent()
+                        ? spoolSchema()
+                        : fileSchema(valueColumns, valueSchema.map(ValueSchema::schema));
+    }
+
+    /**
+     * With a schema source, the rows of an open file are spooled with the value's wire-format bytes
+     * and its schema id; the file's columns are decided when it is closed, from the writer schemas
+     * of its values.
+     */
+    private static Schema spoolSchema() {
+        Schema raw = fileSchema(ValueColumns.RAW, Optional.empty());
+        List<Schema.Field> fields = new ArrayList<>();
+        for (Schema.Field f : raw.getFields()) {
+            fields.add(new Schema.Field(f.name(), f.schema(), f.doc(), f.defaultVal()));
+        }
+        for (String id : List.of("value_schema_id", "key_schema_id")) {
+            fields.add(
+                    new Schema.Field(
+                            id,
+                            Schema.createUnion(
+                                    Schema.create(Schema.Type.NULL),
+                                    Schema.create(Schema.Type.INT)),
+                            null,
+                            null));
+        }
+        return Schema.createRecord("SpooledRecord", null, NAMESPACE, false, fields);
     }
 
     public static Builder builder() {
@@ -105,6 +146,16 @@ public final class ParquetFormat implements FileFormat {
      * The Avro schema of the rows of this format's files (Parquet's columns are derived from it).
      */
     static Schema fileSchema(ValueColumns columns, Optional<Schema> value) {
+        return fileSchema(columns, value, Optional.empty());
+    }
+
+    /**
+     * The Avro schema of the rows, with a {@code typed_key} column of {@code typedKey} when
+     * present; with {@code columns} other than raw and no {@code value}, without a {@code value}
+     * column.
+     */
+    static Schema fileSchema(
+            ValueColumns columns, Optional<Schema> value, Optional<Schema> typedKey) {
         Schema bytes = Schema.create(Schema.Type.BYTES);
         Schema nullableBytes = Schema.createUnion(Schema.create(Schema.Type.NULL), bytes);
         Schema timestamp =
@@ -129,8 +180,18 @@ public final class ParquetFormat implements FileFormat {
                         "null when the record has no timestamp"));
         fields.add(new Schema.Field("timestamp_type", Schema.create(Schema.Type.STRING)));
         fields.add(new Schema.Field("key", nullableBytes));
+        typedKey.ifPresent(
+                k ->
+                        fields.add(
+                                new Schema.Field(
+                                        "typed_key",
+                                        k.getType() == Schema.Type.UNION
+                                                ? k
+                                                : Schema.createUnion(
+                                                        Schema.create(Schema.Type.NULL), k),
+                                        "the key as typed fields; null for a null key")));
         fields.add(new Schema.Field("headers", Schema.createArray(header)));
-        if (columns != ValueColumns.RAW) {
+        if (columns != ValueColumns.RAW && value.isPresent()) {
             fields.add(
                     new Schema.Field(
                             "value",
@@ -141,9 +202,12 @@ public final class ParquetFormat implements FileFormat {
         if (columns != ValueColumns.TYPED) {
             fields.add(new Schema.Field("raw_value", nullableBytes, "the value's exact bytes"));
         }
-        if (value.isPresent()) {
+        for (Optional<Schema> typed : List.of(value, typedKey)) {
+            if (typed.isEmpty()) {
+                continue;
+            }
             for (String reserved : List.of(NAMESPACE + ".KafkaRecord", NAMESPACE + ".Header")) {
-                if (namedTypes(value.get(), new java.util.HashSet<>()).contains(reserved)) {
+                if (namedTypes(typed.get(), new java.util.HashSet<>()).contains(reserved)) {
                     throw new ConfigException(
                             "The value schema cannot be used with parquet: it defines "
                                     + reserved
@@ -218,6 +282,16 @@ public final class ParquetFormat implements FileFormat {
         return valueSchema;
     }
 
+    /** Whether keys in the wire format become a {@code typed_key} column (with a schema source). */
+    public boolean typedKeys() {
+        return typedKeys;
+    }
+
+    /** The decoder of wire-format values, when the typed columns come from a schema source. */
+    public Optional<RegistryAvroDecoder> registry() {
+        return registry;
+    }
+
     public Compression compression() {
         return compression;
     }
@@ -262,6 +336,7 @@ public final class ParquetFormat implements FileFormat {
     public String toString() {
         return "parquet("
                 + valueColumns.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
+                + registry.map(r -> ", values from " + r.source()).orElse("")
                 + ", "
                 + compression.name().toLowerCase(java.util.Locale.ROOT)
                 + ")";
@@ -271,6 +346,8 @@ public final class ParquetFormat implements FileFormat {
     public static final class Builder {
         private ValueColumns valueColumns = ValueColumns.RAW;
         private Optional<ValueSchema> valueSchema = Optional.empty();
+        private Optional<SchemaSource> schemaSource = Optional.empty();
+        private boolean typedKeys;
         private Compression compression = Compression.SNAPPY;
         private long rowGroupSize = ParquetFormatProvider.DEFAULT_ROW_GROUP_SIZE;
         private int pageSize = ParquetFormatProvider.DEFAULT_PAGE_SIZE;
@@ -284,6 +361,24 @@ public final class ParquetFormat implements FileFormat {
 
         public Builder valueSchema(ValueSchema valueSchema) {
             this.valueSchema = Optional.of(valueSchema);
+            return this;
+        }
+
+        /**
+         * Values are in the Confluent wire format; each is read with its writer schema from {@code
+         * source}, and a file's typed columns are the union of the writer schemas of its values.
+         */
+        public Builder schemaSource(SchemaSource source) {
+            this.schemaSource = Optional.of(source);
+            return this;
+        }
+
+        /**
+         * Keys are in the wire format too and become a {@code typed_key} column (the union of their
+         * schemas), next to {@code key}, which keeps their bytes. Needs a schema source.
+         */
+        public Builder typedKeys(boolean typedKeys) {
+            this.typedKeys = typedKeys;
             return this;
         }
 

@@ -1,9 +1,13 @@
 package dev.archiver.format.parquet;
 
+import dev.archiver.config.ConfigException;
+import dev.archiver.format.RecordNotWritableException;
 import dev.archiver.format.RecordWriter;
 import dev.archiver.parse.ParsedRecord;
 import dev.archiver.record.ArchiveRecord;
 import dev.archiver.record.RecordHeader;
+import dev.archiver.registry.AvroSchemaUnion;
+import dev.archiver.registry.RegistryAvroDecoder;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
@@ -15,9 +19,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
@@ -59,6 +65,10 @@ final class ParquetRecordWriter implements RecordWriter {
     private final Path spool;
     private final OutputStream spoolOut;
     private final GenericDatumWriter<GenericRecord> datumWriter;
+    private final Optional<RegistryAvroDecoder> registry;
+
+    private final TypedColumn value = new TypedColumn("value", true);
+    private final TypedColumn key = new TypedColumn("key", false);
     private ByteArrayOutputStream row = new ByteArrayOutputStream(1024);
     private BinaryEncoder encoder;
     private long rows;
@@ -69,6 +79,7 @@ final class ParquetRecordWriter implements RecordWriter {
             throws IOException {
         this.format = format;
         this.schema = format.fileSchema();
+        this.registry = format.registry();
         this.headerSchema = schema.getField("headers").schema().getElementType();
         this.out = out;
         this.datumWriter = new GenericDatumWriter<>(schema, GenericData.get());
@@ -95,7 +106,30 @@ final class ParquetRecordWriter implements RecordWriter {
         }
         ArchiveRecord r = parsed.record();
         GenericData.Record rec = new GenericData.Record(schema);
-        if (format.valueColumns() != ParquetFormat.ValueColumns.RAW) {
+        if (registry.isPresent()) {
+            // throws RecordNotWritableException before anything of this record is spooled
+            Pending v = r.value() == null ? null : value.prepare(r.value());
+            Pending k = r.key() == null || !format.typedKeys() ? null : key.prepare(r.key());
+            Schema fileValue = v == null ? value.union : v.union();
+            Schema fileKey = k == null ? key.union : k.union();
+            try {
+                ParquetFormat.fileSchema(
+                        format.valueColumns(),
+                        Optional.ofNullable(fileValue),
+                        Optional.ofNullable(fileKey));
+            } catch (ConfigException e) {
+                throw new RecordNotWritableException(e.getMessage());
+            }
+            if (v != null) {
+                value.commit(v);
+            }
+            if (k != null) {
+                key.commit(k);
+            }
+            rec.put("value_schema_id", v == null ? null : v.id());
+            rec.put("key_schema_id", k == null ? null : k.id());
+            rec.put("raw_value", wrap(r.value()));
+        } else if (format.valueColumns() != ParquetFormat.ValueColumns.RAW) {
             // throws RecordNotWritableException before anything of this record is spooled
             rec.put(
                     "value",
@@ -138,6 +172,106 @@ final class ParquetRecordWriter implements RecordWriter {
         return HexFormat.of().formatHex(b);
     }
 
+    /** The schema of the Parquet file: with a schema source, decided by the values written. */
+    private Schema parquetSchema() {
+        if (registry.isEmpty()) {
+            return schema;
+        }
+        return ParquetFormat.fileSchema(
+                value.union == null ? ParquetFormat.ValueColumns.RAW : format.valueColumns(),
+                Optional.ofNullable(value.union),
+                Optional.ofNullable(key.union));
+    }
+
+    private GenericRecord toParquetRow(GenericRecord spooled, Schema target) {
+        if (registry.isEmpty()) {
+            return spooled;
+        }
+        GenericData.Record out = new GenericData.Record(target);
+        for (Schema.Field f : target.getFields()) {
+            switch (f.name()) {
+                case "value" ->
+                        out.put(f.pos(), value.read(spooled, "value_schema_id", "raw_value"));
+                case "typed_key" -> out.put(f.pos(), key.read(spooled, "key_schema_id", "key"));
+                default -> out.put(f.pos(), spooled.get(f.name()));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A column typed from a schema source (the value, or the key): the writer schemas of this
+     * file's values and their union, which grows as compatible new versions arrive.
+     */
+    private final class TypedColumn {
+        private final String what;
+        private final boolean recordsOnly;
+        private final Map<Integer, Schema> writers = new HashMap<>();
+        private Schema union;
+
+        TypedColumn(String what, boolean recordsOnly) {
+            this.what = what;
+            this.recordsOnly = recordsOnly;
+        }
+
+        /**
+         * Decodes {@code bytes} and returns the union this file needs to hold it (unchanged when
+         * its schema is known), without changing this column.
+         *
+         * @throws RecordNotWritableException when it does not decode or its schema cannot join
+         */
+        Pending prepare(byte[] bytes) throws IOException {
+            RegistryAvroDecoder.Decoded decoded = registry.orElseThrow().decode(bytes);
+            Schema writer = decoded.writerSchema();
+            int id = decoded.schemaId();
+            if (writers.containsKey(id)) {
+                return new Pending(id, writer, union);
+            }
+            String name = what + " schema " + Integer.toUnsignedString(id);
+            if (recordsOnly && writer.getType() != Schema.Type.RECORD) {
+                throw new RecordNotWritableException(
+                        name
+                                + " is an Avro "
+                                + writer.getType().getName()
+                                + ", not a record; only records become typed columns");
+            }
+            Schema merged =
+                    union == null
+                            ? writer
+                            : AvroSchemaUnion.merge(union, writer)
+                                    .orElseThrow(
+                                            () ->
+                                                    new RecordNotWritableException(
+                                                            name
+                                                                    + " of "
+                                                                    + writer.getFullName()
+                                                                    + " is incompatible with the"
+                                                                    + " schema of the open file (a"
+                                                                    + " field's types cannot be"
+                                                                    + " read as one)"));
+            return new Pending(id, writer, merged);
+        }
+
+        void commit(Pending p) {
+            writers.putIfAbsent(p.id, p.writer);
+            union = p.union;
+        }
+
+        Object read(GenericRecord spooled, String idField, String bytesField) {
+            Object id = spooled.get(idField);
+            if (id == null) {
+                return null;
+            }
+            ByteBuffer raw = (ByteBuffer) spooled.get(bytesField);
+            byte[] bytes = new byte[raw.remaining()];
+            raw.duplicate().get(bytes);
+            return registry.orElseThrow()
+                    .read((Integer) id, writers.get((Integer) id), union, bytes);
+        }
+    }
+
+    private record Pending(int id, Schema writer, Schema union) {}
+
     private static ByteBuffer wrap(byte[] bytes) {
         return bytes == null ? null : ByteBuffer.wrap(bytes);
     }
@@ -157,7 +291,8 @@ final class ParquetRecordWriter implements RecordWriter {
         StreamOutputFile file = new StreamOutputFile(out);
         try {
             spoolOut.close();
-            try (ParquetWriter<GenericRecord> writer = newParquetWriter(file);
+            Schema target = parquetSchema();
+            try (ParquetWriter<GenericRecord> writer = newParquetWriter(file, target);
                     InputStream in =
                             new BufferedInputStream(Files.newInputStream(spool), 64 * 1024)) {
                 BinaryDecoder decoder = DecoderFactory.get().directBinaryDecoder(in, null);
@@ -166,7 +301,7 @@ final class ParquetRecordWriter implements RecordWriter {
                 GenericRecord reuse = null;
                 for (long i = 0; i < rows; i++) {
                     reuse = reader.read(reuse, decoder);
-                    writer.write(reuse);
+                    writer.write(toParquetRow(reuse, target));
                 }
             }
         } catch (RuntimeException e) {
@@ -177,7 +312,8 @@ final class ParquetRecordWriter implements RecordWriter {
         }
     }
 
-    private ParquetWriter<GenericRecord> newParquetWriter(OutputFile file) throws IOException {
+    private ParquetWriter<GenericRecord> newParquetWriter(OutputFile file, Schema schema)
+            throws IOException {
         PlainParquetConfiguration conf = new PlainParquetConfiguration();
         conf.setBoolean(AvroWriteSupport.WRITE_OLD_LIST_STRUCTURE, false);
         return AvroParquetWriter.<GenericRecord>builder(file)
