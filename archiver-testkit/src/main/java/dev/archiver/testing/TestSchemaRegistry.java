@@ -32,7 +32,9 @@ import javax.net.ssl.SSLContext;
  * A small schema registry on loopback that serves the part of the Confluent Schema Registry REST
  * API that the archiver and its tests use: {@code POST /subjects/{subject}/versions} (register; the
  * same schema text and type get the same id), {@code GET /schemas/ids/{id}}, {@code GET
- * /subjects/{subject}/versions}. Errors are Confluent's ({@code {"error_code":40403,...}}).
+ * /subjects/{subject}/versions}, {@code GET /subjects/{subject}/versions/{version}} (a number or
+ * {@code latest}, as serializers with {@code use.latest.version} ask). Errors are Confluent's
+ * ({@code {"error_code":40403,...}}).
  *
  * <p>It is a stand-in, used because no real registry can be installed from the package registries
  * this project builds from: Karapace is not published on PyPI, Apicurio Registry publishes its
@@ -279,10 +281,44 @@ public final class TestSchemaRegistry implements AutoCloseable {
                         send(exchange, 200, array);
                     }
                 }
+            } else if (method.equals("GET")
+                    && parts.length == 4
+                    && parts[0].equals("subjects")
+                    && parts[2].equals("versions")) {
+                ObjectNode version = version(parts[1], parts[3]);
+                if (version == null) {
+                    send(exchange, 404, error(40402, "Version " + parts[3] + " not found"));
+                } else {
+                    send(exchange, 200, version);
+                }
             } else {
                 send(exchange, 404, error(404, "HTTP 404 Not Found"));
             }
         }
+    }
+
+    private synchronized ObjectNode version(String subject, String version) {
+        List<Integer> versions = subjects.get(subject);
+        if (versions == null || versions.isEmpty()) {
+            return null;
+        }
+        int n;
+        try {
+            n =
+                    version.equals("latest") || version.equals("-1")
+                            ? versions.size()
+                            : Integer.parseInt(version);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+        if (n < 1 || n > versions.size()) {
+            return null;
+        }
+        int id = versions.get(n - 1);
+        ObjectNode node = MAPPER.createObjectNode().put("subject", subject).put("version", n);
+        node.put("id", id);
+        node.setAll(byId.get(id - 1));
+        return node;
     }
 
     private synchronized ObjectNode lookup(String id) {
