@@ -265,6 +265,7 @@ public final class ConsumerWorker implements Runnable {
         Set<TopicPartitionId> ids = new HashSet<>();
         partitions.forEach(tp -> ids.add(id(tp)));
         Map<TopicPartitionId, Long> committed = offsets.committedWithRetry(ids);
+        Map<TopicPartitionId, Long> archivedEnds = offsets.archivedEnds(ids);
         for (TopicPartition tp : partitions) {
             TopicPartitionId id = id(tp);
             PartitionWriter previous = writers.remove(tp);
@@ -285,6 +286,10 @@ public final class ConsumerWorker implements Runnable {
                     new PartitionWriter(
                             tp, dir, offset == null ? -1 : offset, config, stats, ticker, name);
             w.lastIdleCommitNanos = ticker.nanos() - PartitionOffsets.IDLE_COMMIT_INTERVAL_NANOS;
+            Long archivedEnd = archivedEnds.get(id);
+            if (offset != null && archivedEnd != null && archivedEnd <= offset) {
+                w.archivedEnd = archivedEnd;
+            }
             writers.put(tp, w);
         }
         log.info("{}: assigned {} (resuming from {})", name, ids, committed);

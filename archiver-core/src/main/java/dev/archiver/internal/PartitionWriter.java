@@ -62,6 +62,14 @@ final class PartitionWriter {
      */
     long committed;
 
+    /**
+     * Where the last archived range of this partition ended: the end of the last batch committed,
+     * or, after an assignment, the committed offset (or the earlier end an idle commit noted). Idle
+     * commits do not move it: the next batch's consumed range starts here (docs/engine.md). -1 when
+     * unknown.
+     */
+    long archivedEnd;
+
     /** Open files by output partition; the dead-letter file is kept apart. */
     private final Map<PartitionPath, OpenFile> open = new LinkedHashMap<>();
 
@@ -105,6 +113,7 @@ final class PartitionWriter {
         this.partition = new TopicPartitionId(topicPartition.topic(), topicPartition.partition());
         this.stagingDir = stagingDir;
         this.committed = committed;
+        this.archivedEnd = committed;
         this.lastHandled = committed - 1;
         this.config = config;
         this.stats = stats;
@@ -354,6 +363,14 @@ final class PartitionWriter {
         List<Batch.SealedFile> sealed = new ArrayList<>(files.size());
         long first = Long.MAX_VALUE;
         for (OpenFile f : files) {
+            first = Math.min(first, f.firstOffset);
+        }
+        ArchiveMetadata.Range range =
+                new ArchiveMetadata.Range(
+                        archivedEnd < 0 ? first : Math.min(archivedEnd, first),
+                        nextOffset,
+                        files.size());
+        for (OpenFile f : files) {
             String key =
                     config.keyTemplate()
                             .render(
@@ -371,7 +388,7 @@ final class PartitionWriter {
             if (f.minTimestamp != Long.MAX_VALUE) {
                 meta.timestamps(f.minTimestamp, f.maxTimestamp);
             }
-            meta.format(f.deadLetter ? "jsonl" : config.format().name()).owner(owner);
+            meta.format(f.deadLetter ? "jsonl" : config.format().name()).owner(owner).range(range);
             sealed.add(
                     new Batch.SealedFile(
                             f.localFile,
@@ -379,7 +396,6 @@ final class PartitionWriter {
                             new UploadOptions(meta.build(), Precondition.none()),
                             f.records,
                             f.bytes()));
-            first = Math.min(first, f.firstOffset);
         }
         open.clear();
         deadLetter = null;
