@@ -16,11 +16,8 @@ import java.util.Map;
  * the archive knows of, it is lost. Objects are added from several threads.
  */
 final class ConsumedRanges {
-    /**
-     * One batch: its partition, range and writer (replays of a range by others are other batches).
-     */
-    private record BatchId(
-            TopicPartitionId partition, ArchiveMetadata.Range range, String writer) {}
+    /** One batch of a partition: its range and writer (a replay by another writer is another). */
+    private record BatchId(ArchiveMetadata.Range range, String writer) {}
 
     /** What the ranges say about one partition's missing offsets. */
     record Verdict(
@@ -30,10 +27,12 @@ final class ConsumedRanges {
             long lost,
             List<PartitionReport.OffsetRange> lostRanges) {}
 
-    private final Map<BatchId, Integer> objectsFound = new HashMap<>();
+    private final Map<TopicPartitionId, Map<BatchId, Integer>> objectsFound = new HashMap<>();
 
     synchronized void add(TopicPartitionId partition, ArchiveMetadata.Range range, String writer) {
-        objectsFound.merge(new BatchId(partition, range, writer), 1, Integer::sum);
+        objectsFound
+                .computeIfAbsent(partition, p -> new HashMap<>())
+                .merge(new BatchId(range, writer), 1, Integer::sum);
     }
 
     /**
@@ -47,10 +46,8 @@ final class ConsumedRanges {
         long hi = offsets.length == 0 ? Long.MIN_VALUE : offsets[offsets.length - 1];
         long ranges = 0;
         long incomplete = 0;
-        for (Map.Entry<BatchId, Integer> e : objectsFound.entrySet()) {
-            if (!e.getKey().partition().equals(partition)) {
-                continue;
-            }
+        for (Map.Entry<BatchId, Integer> e :
+                objectsFound.getOrDefault(partition, Map.of()).entrySet()) {
             ArchiveMetadata.Range r = e.getKey().range();
             lo = Math.min(lo, r.start());
             hi = Math.max(hi, r.end() - 1);
