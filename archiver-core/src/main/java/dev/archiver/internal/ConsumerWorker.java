@@ -298,6 +298,7 @@ public final class ConsumerWorker implements Runnable {
         // read on every assignment: a topic deleted and re-created comes back with a new id
         Map<String, String> topicIdsNow =
                 topicIds.lookup(partitions.stream().map(TopicPartition::topic).distinct().toList());
+        Map<TopicPartitionId, Long> archivedEnds = offsets.archivedEnds(ids);
         for (TopicPartition tp : partitions) {
             TopicPartitionId id = id(tp);
             PartitionWriter previous = writers.remove(tp);
@@ -320,6 +321,10 @@ public final class ConsumerWorker implements Runnable {
             w.lastIdleCommitNanos = ticker.nanos() - PartitionOffsets.IDLE_COMMIT_INTERVAL_NANOS;
             w.topicId = topicIdsNow.get(tp.topic());
             w.topicIdReadNanos = ticker.nanos();
+            Long archivedEnd = archivedEnds.get(id);
+            if (offset != null && archivedEnd != null && archivedEnd <= offset) {
+                w.archivedEnd = archivedEnd;
+            }
             writers.put(tp, w);
         }
         log.info("{}: assigned {} (resuming from {})", name, ids, committed);

@@ -81,6 +81,24 @@ final class PartitionOffsets {
     }
 
     /**
+     * The archived ends that idle commits noted (docs/engine.md, "Consumed ranges"); none when they
+     * cannot be read, so that ranges start at the committed offset (a false alarm of the verifier
+     * at worst, never a false pass).
+     */
+    Map<TopicPartitionId, Long> archivedEnds(Set<TopicPartitionId> ids) {
+        try {
+            return tracker.archivedEnds(ids);
+        } catch (IOException e) {
+            log.warn(
+                    "{}: cannot read where the archived ranges of {} ended: {}",
+                    name,
+                    ids,
+                    e.getMessage());
+            return Map.of();
+        }
+    }
+
+    /**
      * Commits the end of an uploaded batch, which stays the writer's in-flight batch on failure.
      */
     CommitResult commit(PartitionWriter w, Batch batch) {
@@ -100,6 +118,7 @@ final class PartitionOffsets {
         batch.deleteLocalFiles();
         w.inFlight = null;
         w.committed = batch.nextOffset;
+        w.archivedEnd = batch.nextOffset;
         stats.commits.incrementAndGet();
         stats.recordsArchived.addAndGet(batch.records());
         Listeners.safely(name, () -> listener.committed(batch.partition, batch.nextOffset));
@@ -144,7 +163,9 @@ final class PartitionOffsets {
         w.checkPosition(position);
         if (position > w.committed) {
             try {
-                tracker.commit(Map.of(w.partition, position));
+                tracker.commitIdle(
+                        Map.of(w.partition, position),
+                        w.archivedEnd < 0 ? Map.of() : Map.of(w.partition, w.archivedEnd));
                 w.committed = position;
                 stats.commits.incrementAndGet();
             } catch (IOException e) {

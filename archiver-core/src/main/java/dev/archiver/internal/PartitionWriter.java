@@ -71,6 +71,14 @@ final class PartitionWriter {
     /** Ticker time of the last attempt to read {@link #topicId}. */
     long topicIdReadNanos;
 
+    /**
+     * Where the last archived range of this partition ended: the end of the last batch committed,
+     * or, after an assignment, the committed offset (or the earlier end an idle commit noted). Idle
+     * commits do not move it: the next batch's consumed range starts here (docs/engine.md). -1 when
+     * unknown.
+     */
+    long archivedEnd;
+
     /** Open files by output partition; the dead-letter file is kept apart. */
     private final Map<PartitionPath, OpenFile> open = new LinkedHashMap<>();
 
@@ -115,6 +123,7 @@ final class PartitionWriter {
         this.stagingDir = stagingDir;
         this.intents = new BatchIntents.PartitionIntents(stagingDir);
         this.committed = committed;
+        this.archivedEnd = committed;
         this.lastHandled = committed - 1;
         this.config = config;
         this.stats = stats;
@@ -364,6 +373,14 @@ final class PartitionWriter {
         List<Batch.SealedFile> sealed = new ArrayList<>(files.size());
         long first = Long.MAX_VALUE;
         for (OpenFile f : files) {
+            first = Math.min(first, f.firstOffset);
+        }
+        ArchiveMetadata.Range range =
+                new ArchiveMetadata.Range(
+                        archivedEnd < 0 ? first : Math.min(archivedEnd, first),
+                        nextOffset,
+                        files.size());
+        for (OpenFile f : files) {
             String key =
                     config.keyTemplate()
                             .render(
@@ -381,7 +398,7 @@ final class PartitionWriter {
             if (f.minTimestamp != Long.MAX_VALUE) {
                 meta.timestamps(f.minTimestamp, f.maxTimestamp);
             }
-            meta.format(f.deadLetter ? "jsonl" : config.format().name()).owner(owner);
+            meta.format(f.deadLetter ? "jsonl" : config.format().name()).owner(owner).range(range);
             if (topicId != null) {
                 meta.topicId(topicId);
             }
@@ -392,7 +409,6 @@ final class PartitionWriter {
                             new UploadOptions(meta.build(), Precondition.none()),
                             f.records,
                             f.bytes()));
-            first = Math.min(first, f.firstOffset);
         }
         open.clear();
         deadLetter = null;

@@ -17,6 +17,9 @@ import org.apache.kafka.common.errors.StaleMemberEpochException;
 import org.apache.kafka.common.errors.UnknownMemberIdException;
 
 final class KafkaOffsetTracker implements OffsetTracker {
+    /** The commit metadata of an idle commit: where the partition's archived range ended. */
+    static final String ARCHIVED_END = "archived-end=";
+
     private final Consumer<byte[], byte[]> consumer;
     private final Duration timeout;
 
@@ -49,13 +52,57 @@ final class KafkaOffsetTracker implements OffsetTracker {
     }
 
     @Override
+    public Map<TopicPartitionId, Long> archivedEnds(Set<TopicPartitionId> partitions)
+            throws IOException {
+        Set<TopicPartition> tps = new java.util.HashSet<>();
+        partitions.forEach(p -> tps.add(new TopicPartition(p.topic(), p.partition())));
+        try {
+            Map<TopicPartitionId, Long> result = new HashMap<>();
+            consumer.committed(tps, timeout)
+                    .forEach(
+                            (tp, om) -> {
+                                String note = om == null ? null : om.metadata();
+                                if (note != null && note.startsWith(ARCHIVED_END)) {
+                                    try {
+                                        result.put(
+                                                new TopicPartitionId(tp.topic(), tp.partition()),
+                                                Long.parseLong(
+                                                        note.substring(ARCHIVED_END.length())));
+                                    } catch (NumberFormatException ignored) {
+                                        // not our note: no archived end known
+                                    }
+                                }
+                            });
+            return result;
+        } catch (KafkaException e) {
+            throw new IOException(
+                    "Failed reading committed offsets of " + partitions + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public void commit(Map<TopicPartitionId, Long> nextOffsets) throws IOException {
+        commit(nextOffsets, Map.of());
+    }
+
+    @Override
+    public void commitIdle(
+            Map<TopicPartitionId, Long> nextOffsets, Map<TopicPartitionId, Long> archivedEnds)
+            throws IOException {
+        commit(nextOffsets, archivedEnds);
+    }
+
+    private void commit(
+            Map<TopicPartitionId, Long> nextOffsets, Map<TopicPartitionId, Long> archivedEnds)
+            throws IOException {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         nextOffsets.forEach(
-                (p, o) ->
-                        offsets.put(
-                                new TopicPartition(p.topic(), p.partition()),
-                                new OffsetAndMetadata(o)));
+                (p, o) -> {
+                    Long end = archivedEnds.get(p);
+                    offsets.put(
+                            new TopicPartition(p.topic(), p.partition()),
+                            new OffsetAndMetadata(o, end == null ? "" : ARCHIVED_END + end));
+                });
         try {
             consumer.commitSync(offsets, timeout);
         } catch (CommitFailedException

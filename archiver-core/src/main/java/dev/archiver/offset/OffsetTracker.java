@@ -38,6 +38,35 @@ public interface OffsetTracker extends Closeable {
     void commit(Map<TopicPartitionId, Long> nextOffsets) throws IOException;
 
     /**
+     * Commits next offsets that move past records no batch archived (an idle commit: transaction
+     * markers, aborted, compacted-away or filtered records), noting for each partition where its
+     * archived range ended ({@code archivedEnds}), so that the next owner's first batch starts its
+     * consumed range there (docs/engine.md, "Consumed ranges"). The default commits the offsets
+     * alone and keeps no note; a later owner then starts its range at the committed offset, and the
+     * verifier without Kafka reports the idle advance as lost (a false alarm, never a false pass).
+     *
+     * @throws OwnershipLostException as {@link #commit}
+     * @throws IOException as {@link #commit}
+     */
+    default void commitIdle(
+            Map<TopicPartitionId, Long> nextOffsets, Map<TopicPartitionId, Long> archivedEnds)
+            throws IOException {
+        commit(nextOffsets);
+    }
+
+    /**
+     * The notes of {@link #commitIdle}: where the archived range of each partition ended, for the
+     * partitions whose last commit was an idle commit with a note. A commit through {@link #commit}
+     * clears the note. The default keeps no notes.
+     *
+     * @throws IOException when the notes cannot be read
+     */
+    default Map<TopicPartitionId, Long> archivedEnds(Set<TopicPartitionId> partitions)
+            throws IOException {
+        return Map.of();
+    }
+
+    /**
      * Takes an exclusive lock on a partition around upload and commit, for trackers that can (the
      * ZooKeeper tracker, as Secor does). While holding it, the tracker re-reads the committed
      * offset and fails when it is not {@code expectedCommitted}: another consumer has moved on.

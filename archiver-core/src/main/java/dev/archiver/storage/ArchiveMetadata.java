@@ -73,7 +73,38 @@ public final class ArchiveMetadata {
      */
     public static final String OWNER_STARTED = "archiver-owner-started";
 
+    /**
+     * The offset the object's batch started consuming its topic-partition from (inclusive): the end
+     * of the range archived before it. Every object of a batch carries the batch's whole range, so
+     * offsets inside it that no object holds are Kafka's own gaps (transaction markers, aborted
+     * records, compaction) or records the job filtered or skipped, never a lost range
+     * (docs/engine.md).
+     */
+    public static final String RANGE_START = "archiver-range-start";
+
+    /** The consumer position after the object's batch (exclusive end of its consumed range). */
+    public static final String RANGE_END = "archiver-range-end";
+
+    /**
+     * How many objects the batch wrote for its topic-partition (dead letters included): a batch
+     * whose objects are not all found does not cover its range.
+     */
+    public static final String BATCH_OBJECTS = "archiver-batch-objects";
+
     private ArchiveMetadata() {}
+
+    /**
+     * The consumed range of an object's batch: offsets {@code start} (inclusive) to {@code end}
+     * (exclusive), written as {@code objects} objects.
+     */
+    public record Range(long start, long end, int objects) {
+        public Range {
+            if (start < 0 || end < start || objects < 1) {
+                throw new IllegalArgumentException(
+                        "Bad range " + start + ".." + end + " of " + objects + " object(s)");
+            }
+        }
+    }
 
     /**
      * Who wrote an object: the consumer group (empty when the object does not say), the group
@@ -119,6 +150,14 @@ public final class ArchiveMetadata {
         public Builder timestamps(long min, long max) {
             map.put(MIN_TIMESTAMP, Long.toString(min));
             map.put(MAX_TIMESTAMP, Long.toString(max));
+            return this;
+        }
+
+        /** The consumed range of the batch the object belongs to. */
+        public Builder range(Range range) {
+            map.put(RANGE_START, Long.toString(range.start()));
+            map.put(RANGE_END, Long.toString(range.end()));
+            map.put(BATCH_OBJECTS, Integer.toString(range.objects()));
             return this;
         }
 
@@ -176,6 +215,27 @@ public final class ArchiveMetadata {
     /** The record count, when the object carries it. */
     public static OptionalLong records(Map<String, String> metadata) {
         return longValue(metadata, RECORDS);
+    }
+
+    /**
+     * The consumed range of the object's batch, or empty when the object does not carry one
+     * (written before ranges were recorded, or by a store that keeps no metadata) or it is not
+     * valid.
+     */
+    public static Optional<Range> range(Map<String, String> metadata) {
+        OptionalLong start = longValue(metadata, RANGE_START);
+        OptionalLong end = longValue(metadata, RANGE_END);
+        OptionalLong objects = longValue(metadata, BATCH_OBJECTS);
+        if (start.isEmpty() || end.isEmpty() || objects.isEmpty()) {
+            return Optional.empty();
+        }
+        long s = start.getAsLong();
+        long e = end.getAsLong();
+        long n = objects.getAsLong();
+        if (s < 0 || e < s || n < 1 || n > Integer.MAX_VALUE) {
+            return Optional.empty();
+        }
+        return Optional.of(new Range(s, e, (int) n));
     }
 
     /**

@@ -6,6 +6,7 @@ import dev.archiver.format.RecordReader;
 import dev.archiver.record.ArchiveRecord;
 import dev.archiver.record.RecordHeader;
 import dev.archiver.record.TopicPartitionId;
+import dev.archiver.storage.ArchiveMetadata;
 import dev.archiver.storage.ObjectInfo;
 import dev.archiver.storage.ObjectStorage;
 import dev.archiver.storage.StorageLocation;
@@ -48,15 +49,20 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * }</pre>
  *
  * <p>Objects in formats that are not lossless cannot be checked record by record and are reported
- * as unreadable. Offsets missing from the archive are gaps unless Kafka is compared and does not
- * hold them either (transaction markers, compaction, retention).
+ * as unreadable. Compared with Kafka, an offset missing from the archive is lost when Kafka still
+ * holds it. Without Kafka, objects tell the consumed range of their batch ({@link
+ * ArchiveMetadata#range}): an offset no object holds inside the range of a batch whose objects are
+ * all found is a Kafka gap (transaction marker, aborted or compacted-away record, or a record the
+ * job filtered or skipped), anywhere else it is lost. Archives written before ranges were recorded
+ * count every offset missing between the first and the last archived one as lost, as before.
  *
  * @since 0.1
  */
 public final class ArchiveVerifier {
     /**
-     * Objects under this prefix of an archive's root are the archiver's own (the daemon's startup
-     * probe, which a crash can leave behind), not archive data: the verifier skips them.
+     * Objects under this prefix of an archive's root are the archiver's own (the batches' intents,
+     * and the daemon's startup probe, which a crash can leave behind), not archive data: the
+     * verifier skips them.
      */
     public static final String RESERVED_PREFIX = "_archiver/";
 
@@ -132,6 +138,7 @@ public final class ArchiveVerifier {
                             .toList();
         }
         Map<TopicPartitionId, Collected> byPartition = Collections.synchronizedMap(new TreeMap<>());
+        ConsumedRanges ranges = new ConsumedRanges();
         List<String> unreadable = Collections.synchronizedList(new ArrayList<>());
         AtomicLong read = new AtomicLong();
         AtomicLong records = new AtomicLong();
@@ -143,7 +150,13 @@ public final class ArchiveVerifier {
                 futures.add(
                         pool.submit(
                                 () -> {
-                                    readObject(o, byPartition, unreadable, records, deadLetters);
+                                    readObject(
+                                            o,
+                                            byPartition,
+                                            ranges,
+                                            unreadable,
+                                            records,
+                                            deadLetters);
                                     long n = read.incrementAndGet();
                                     progress.accept(new Progress(n, objects.size(), records.get()));
                                     return null;
@@ -167,7 +180,12 @@ public final class ArchiveVerifier {
         }
         List<PartitionReport> reports = new ArrayList<>();
         for (TopicPartitionId tp : all) {
-            reports.add(report(tp, byPartition.get(tp), kafka == null ? null : kafka.get(tp)));
+            reports.add(
+                    report(
+                            tp,
+                            byPartition.get(tp),
+                            kafka == null ? null : kafka.get(tp),
+                            kafka == null ? ranges : null));
         }
         return new VerificationReport(
                 reports,
@@ -181,6 +199,7 @@ public final class ArchiveVerifier {
     private void readObject(
             ObjectInfo o,
             Map<TopicPartitionId, Collected> byPartition,
+            ConsumedRanges ranges,
             List<String> unreadable,
             AtomicLong records,
             AtomicLong deadLetters) {
@@ -219,6 +238,31 @@ public final class ArchiveVerifier {
             synchronized (c) {
                 c.objects++;
             }
+        }
+        if (bootstrapServers == null && !seen.isEmpty()) {
+            Map<String, String> metadata = metadata(o);
+            ArchiveMetadata.range(metadata)
+                    .ifPresent(
+                            range -> {
+                                String writer =
+                                        ArchiveMetadata.owner(metadata)
+                                                .map(Object::toString)
+                                                .orElse("");
+                                seen.forEach(tp -> ranges.add(tp, range, writer));
+                            });
+        }
+    }
+
+    /** The object's metadata: from the listing, or read when the listing carries none. */
+    private Map<String, String> metadata(ObjectInfo o) {
+        if (!o.metadata().isEmpty()) {
+            return o.metadata();
+        }
+        try {
+            return storage.stat(o.location()).map(ObjectInfo::metadata).orElse(Map.of());
+        } catch (IOException e) {
+            // without its range the object covers nothing: a false alarm at worst
+            return Map.of();
         }
     }
 
@@ -278,7 +322,8 @@ public final class ArchiveVerifier {
         return result;
     }
 
-    private static PartitionReport report(TopicPartitionId tp, Collected c, KafkaPartition kafka) {
+    private static PartitionReport report(
+            TopicPartitionId tp, Collected c, KafkaPartition kafka, ConsumedRanges ranges) {
         long[][] sorted =
                 sortedPairs(
                         c == null ? new long[0] : Arrays.copyOf(c.offsets, c.size),
@@ -299,7 +344,11 @@ public final class ArchiveVerifier {
         List<PartitionReport.OffsetRange> gaps = new ArrayList<>();
         long missing = 0;
         long mismatches = 0;
-        if (kafka == null) {
+        ConsumedRanges.Verdict verdict = ranges == null ? null : ranges.classify(tp, offsets);
+        if (verdict != null) {
+            gapCount = verdict.lost();
+            gaps.addAll(verdict.lostRanges());
+        } else if (kafka == null) {
             for (int i = 1; i < offsets.length; i++) {
                 if (offsets[i] > offsets[i - 1] + 1) {
                     gapCount += offsets[i] - offsets[i - 1] - 1;
@@ -339,7 +388,10 @@ public final class ArchiveVerifier {
                 gapCount,
                 gaps,
                 missing,
-                mismatches);
+                mismatches,
+                verdict == null ? 0 : verdict.ranges(),
+                verdict == null ? 0 : verdict.incomplete(),
+                verdict == null ? 0 : verdict.kafkaGaps());
     }
 
     private static long[][] sortedPairs(long[] offsets, long[] hashes) {

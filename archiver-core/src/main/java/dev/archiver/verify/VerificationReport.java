@@ -40,6 +40,21 @@ public record VerificationReport(
         return partitions.stream().mapToLong(PartitionReport::gapCount).sum();
     }
 
+    /** Consumed ranges found complete (archive-only verification). */
+    public long ranges() {
+        return partitions.stream().mapToLong(PartitionReport::ranges).sum();
+    }
+
+    /** Batches with a recorded range of which some object is missing. */
+    public long incompleteRanges() {
+        return partitions.stream().mapToLong(PartitionReport::incompleteRanges).sum();
+    }
+
+    /** Offsets inside consumed ranges that no object holds: Kafka's own gaps, not a failure. */
+    public long kafkaGaps() {
+        return partitions.stream().mapToLong(PartitionReport::kafkaGaps).sum();
+    }
+
     public long missingFromArchive() {
         return partitions.stream().mapToLong(PartitionReport::missingFromArchive).sum();
     }
@@ -70,6 +85,12 @@ public record VerificationReport(
                             p.duplicateCount(),
                             p.gapCount(),
                             p.missingFromArchive()));
+            if (p.ranges() + p.incompleteRanges() > 0) {
+                sb.append(
+                        String.format(
+                                "  consumed ranges: %d (%d incomplete), Kafka gaps inside them: %d%n",
+                                p.ranges(), p.incompleteRanges(), p.kafkaGaps()));
+            }
             if (!p.duplicates().isEmpty()) {
                 sb.append("  duplicated offsets: ").append(p.duplicates()).append('\n');
             }
@@ -98,6 +119,17 @@ public record VerificationReport(
             sb.append(", ")
                     .append(missingFromArchive())
                     .append(" Kafka records missing from the archive");
+        } else if (ranges() + incompleteRanges() > 0) {
+            sb.append(" (lost); ")
+                    .append(ranges())
+                    .append(" consumed ranges, ")
+                    .append(incompleteRanges())
+                    .append(" incomplete, ")
+                    .append(kafkaGaps())
+                    .append(" Kafka gaps inside them (transaction markers, aborted, compacted or")
+                    .append(" filtered records)");
+        } else if (!partitions.isEmpty()) {
+            sb.append(" (no consumed ranges recorded: every missing offset counts)");
         }
         return sb.toString();
     }

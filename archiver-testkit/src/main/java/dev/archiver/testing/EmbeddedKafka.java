@@ -67,6 +67,9 @@ public final class EmbeddedKafka implements BeforeAllCallback, ParameterResolver
                             // test records carry timestamps weeks in the past (TestData): with
                             // the default 7-day retention the broker deletes them mid-test
                             .setConfigProp("log.retention.ms", "-1")
+                            // the cleaner looks for work often, so compacted topics (KafkaGaps)
+                            // are compacted within seconds
+                            .setConfigProp("log.cleaner.backoff.ms", "250")
                             // accept any record timestamp, so tests can send hostile ones
                             .setConfigProp(
                                     "log.message.timestamp.after.max.ms",

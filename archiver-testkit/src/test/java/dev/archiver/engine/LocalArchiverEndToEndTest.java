@@ -12,8 +12,12 @@ import dev.archiver.format.RecordWriter;
 import dev.archiver.format.jsonl.JsonlFormatProvider;
 import dev.archiver.parse.ParsedRecord;
 import dev.archiver.record.TopicPartitionId;
+import dev.archiver.storage.ArchiveMetadata;
 import dev.archiver.storage.StorageLocation;
 import dev.archiver.testing.AbstractArchiverEndToEndTest;
+import dev.archiver.testing.ArchiveContents;
+import dev.archiver.testing.KafkaGaps;
+import dev.archiver.verify.VerificationReport;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -24,9 +28,12 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -326,6 +333,50 @@ class LocalArchiverEndToEndTest extends AbstractArchiverEndToEndTest {
         // would have staged
         assertThat(samples.get()).isPositive();
         assertThat(maxOnDisk.get()).isLessThan(archivedBytes / 4);
+        assertExactlyOnce();
+    }
+
+    /**
+     * Hole 12, idle commits: an engine moves the committed offset past an aborted transaction with
+     * no record to write, stops, and the next engine's first batch still starts its consumed range
+     * where the last archived range ended (the note the idle commit left in the group's commit), so
+     * the archive alone verifies with nothing lost.
+     */
+    @Test
+    void archiveOnlyVerificationSpansAnIdleCommitAcrossARestart() throws Exception {
+        kafka.createTopic(topic, 1);
+        long first = KafkaGaps.produceTransactional(kafka, topic, 1, 3);
+        Map<String, String> settings =
+                Map.of("upload.max-records", "5", "kafka.consumer.max.poll.records", "5");
+        Archiver a = start(settings);
+        awaitCommitted(first, AWAIT);
+        // an aborted transaction alone: only an idle commit can move past it
+        KafkaGaps.produceTransactional(kafka, topic, 1, 0);
+        awaitCommitted(first, AWAIT);
+        a.close();
+        long archivedEnd = 0;
+        for (String key : ArchiveContents.keys(storage(), root)) {
+            Map<String, String> meta = storage().stat(root.resolve(key)).orElseThrow().metadata();
+            archivedEnd = Math.max(archivedEnd, ArchiveMetadata.range(meta).orElseThrow().end());
+        }
+        OffsetAndMetadata idle =
+                kafka.admin()
+                        .listConsumerGroupOffsets(group)
+                        .partitionsToOffsetAndMetadata()
+                        .get(30, TimeUnit.SECONDS)
+                        .get(new TopicPartition(topic, 0));
+        assertThat(idle.offset()).isGreaterThan(archivedEnd);
+        assertThat(idle.metadata()).isEqualTo("archived-end=" + archivedEnd);
+
+        long second = KafkaGaps.produceTransactional(kafka, topic, 1, 2);
+        Archiver b = start(settings);
+        awaitCommitted(first + second, AWAIT);
+        b.close();
+        VerificationReport report = verifyArchiveOnly();
+        assertThat(report.ok()).as(report.summary()).isTrue();
+        assertThat(report.records()).isEqualTo(first + second);
+        assertThat(report.gaps()).as(report.summary()).isZero();
+        assertThat(report.kafkaGaps()).as(report.summary()).isPositive();
         assertExactlyOnce();
     }
 

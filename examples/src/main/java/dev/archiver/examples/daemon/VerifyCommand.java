@@ -23,8 +23,13 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = {
             "Reads an archive back and proves that every offset of every topic-partition is"
-                    + " present exactly once (no duplicates, no gaps); with --bootstrap-servers,"
-                    + " also that every record Kafka still holds is archived, unchanged.",
+                    + " present exactly once (no duplicates, nothing lost); with"
+                    + " --bootstrap-servers, also that every record Kafka still holds is archived,"
+                    + " unchanged.",
+            "Without --bootstrap-servers, an offset no object holds inside the consumed range"
+                    + " its batch recorded is a Kafka gap (transaction marker, aborted or"
+                    + " compacted-away record, filtered record), anywhere else it is lost. Archives"
+                    + " written before ranges were recorded count every missing offset as lost.",
             "Exit code 0 when the archive is complete, 1 when anything is missing, duplicated,"
                     + " different or unreadable, 2 on usage errors."
         })
