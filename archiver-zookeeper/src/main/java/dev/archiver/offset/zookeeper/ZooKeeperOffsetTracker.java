@@ -46,6 +46,11 @@ import org.slf4j.LoggerFactory;
  * offset is one ZooKeeper transaction that checks the lock's ephemeral lease node and the offset
  * node's version: when the session expired while the lock was held, the lease is gone and nothing
  * is written.
+ *
+ * <p>The note of an idle commit (where the archived range ended, {@link #commitIdle}) is kept in a
+ * node of its own, {@code <archiver-path>/archived-ends/<group>/<topic>/<partition>}, written or
+ * deleted in the same transaction as the offset: the offset node stays byte for byte what Secor
+ * writes and reads.
  */
 final class ZooKeeperOffsetTracker implements OffsetTracker {
     private static final Logger log = LoggerFactory.getLogger(ZooKeeperOffsetTracker.class);
@@ -64,6 +69,7 @@ final class ZooKeeperOffsetTracker implements OffsetTracker {
     private final CuratorFramework client;
     private final String offsetsPath;
     private final String locksPath;
+    private final String notesPath;
     private final Map<TopicPartitionId, HeldLock> held = new ConcurrentHashMap<>();
     private final Map<TopicPartitionId, Known> known = new ConcurrentHashMap<>();
     // Serialises taking the lock of one partition within this tracker, so that leftovers of this
@@ -80,6 +86,7 @@ final class ZooKeeperOffsetTracker implements OffsetTracker {
         requireNonNull(groupId, "groupId is null");
         this.offsetsPath = config.offsetsPath(groupId);
         this.locksPath = config.locksPath();
+        this.notesPath = ZKPaths.makePath(config.archiverPath(), "archived-ends", groupId);
         CuratorFrameworkFactory.Builder builder =
                 CuratorFrameworkFactory.builder()
                         .connectString(config.connect())
@@ -117,6 +124,11 @@ final class ZooKeeperOffsetTracker implements OffsetTracker {
                 offsetsPath, partition.topic(), Integer.toString(partition.partition()));
     }
 
+    String notePath(TopicPartitionId partition) {
+        return ZKPaths.makePath(
+                notesPath, partition.topic(), Integer.toString(partition.partition()));
+    }
+
     String lockPath(TopicPartitionId partition) {
         return ZKPaths.makePath(
                 locksPath, partition.topic(), Integer.toString(partition.partition()));
@@ -141,7 +153,32 @@ final class ZooKeeperOffsetTracker implements OffsetTracker {
     }
 
     @Override
+    public Map<TopicPartitionId, Long> archivedEnds(Set<TopicPartitionId> partitions)
+            throws IOException {
+        requireNonNull(partitions, "partitions is null");
+        checkOpen();
+        Map<TopicPartitionId, Long> result = new TreeMap<>();
+        for (TopicPartitionId partition : partitions) {
+            readNote(partition).ifPresent(end -> result.put(partition, end));
+        }
+        return Map.copyOf(result);
+    }
+
+    @Override
     public void commit(Map<TopicPartitionId, Long> nextOffsets) throws IOException {
+        commit(nextOffsets, Map.of());
+    }
+
+    @Override
+    public void commitIdle(
+            Map<TopicPartitionId, Long> nextOffsets, Map<TopicPartitionId, Long> archivedEnds)
+            throws IOException {
+        commit(nextOffsets, requireNonNull(archivedEnds, "archivedEnds is null"));
+    }
+
+    private void commit(
+            Map<TopicPartitionId, Long> nextOffsets, Map<TopicPartitionId, Long> archivedEnds)
+            throws IOException {
         requireNonNull(nextOffsets, "nextOffsets is null");
         checkOpen();
         List<String> lost = new ArrayList<>();
@@ -151,10 +188,21 @@ final class ZooKeeperOffsetTracker implements OffsetTracker {
             if (next < 0) {
                 throw new IllegalArgumentException("Negative offset " + next + " for " + partition);
             }
+            Long note = archivedEnds.get(partition);
+            if (note != null && (note < 0 || note > next)) {
+                throw new IllegalArgumentException(
+                        "Archived end "
+                                + note
+                                + " of "
+                                + partition
+                                + " is not in [0, "
+                                + next
+                                + "]");
+            }
             try {
                 HeldLock lock = held.get(partition);
                 if (lock != null) {
-                    write(lock, next);
+                    write(lock, next, note);
                 } else {
                     // Batches commit under the lock taken for their upload; any other commit
                     // takes the lock briefly and checks the offset is where this tracker saw it.
@@ -162,7 +210,7 @@ final class ZooKeeperOffsetTracker implements OffsetTracker {
                     Duration wait = min(config.lockTimeout(), UNLOCKED_COMMIT_LOCK_WAIT);
                     try (HeldLock temporary =
                             acquire(partition, expected == null ? null : expected.offset(), wait)) {
-                        write(temporary, next);
+                        write(temporary, next, note);
                     }
                 }
             } catch (OwnershipLostException ex) {
@@ -346,7 +394,7 @@ final class ZooKeeperOffsetTracker implements OffsetTracker {
         return removed;
     }
 
-    private void write(HeldLock lock, long next) throws IOException {
+    private void write(HeldLock lock, long next, Long note) throws IOException {
         TopicPartitionId partition = lock.partition;
         if (lock.lost) {
             throw lockLost(partition);
@@ -358,30 +406,53 @@ final class ZooKeeperOffsetTracker implements OffsetTracker {
                 // Secor creates the parents as persistent nodes; so do we, outside the transaction.
                 createParents(path);
             }
-            CuratorOp check = client.transactionOp().check().forPath(lock.leasePath);
-            CuratorOp update =
+            List<CuratorOp> ops = new ArrayList<>();
+            ops.add(client.transactionOp().check().forPath(lock.leasePath));
+            ops.add(
                     lock.version < 0
                             ? client.transactionOp().create().forPath(path, data)
                             : client.transactionOp()
                                     .setData()
                                     .withVersion(lock.version)
-                                    .forPath(path, data);
-            List<CuratorTransactionResult> results =
-                    client.transaction().forOperations(check, update);
+                                    .forPath(path, data));
+            // Every change of a note goes with a change of the offset node, whose version this
+            // transaction checks: a note that changes after this read fails the transaction.
+            String notePath = notePath(partition);
+            Stat noteStat = client.checkExists().forPath(notePath);
+            if (note != null) {
+                byte[] noteData = Long.toString(note).getBytes(US_ASCII);
+                if (noteStat == null) {
+                    createParents(notePath);
+                    ops.add(client.transactionOp().create().forPath(notePath, noteData));
+                } else {
+                    ops.add(
+                            client.transactionOp()
+                                    .setData()
+                                    .withVersion(noteStat.getVersion())
+                                    .forPath(notePath, noteData));
+                }
+            } else if (noteStat != null) {
+                ops.add(
+                        client.transactionOp()
+                                .delete()
+                                .withVersion(noteStat.getVersion())
+                                .forPath(notePath));
+            }
+            List<CuratorTransactionResult> results = client.transaction().forOperations(ops);
             Stat stat = results.get(1).getResultStat();
             lock.version = stat != null ? stat.getVersion() : 0;
             known.put(partition, new Known(next, lock.version));
         } catch (KeeperException.NoNodeException
                 | KeeperException.BadVersionException
                 | KeeperException.NodeExistsException e) {
-            resolveConflict(lock, next, e);
+            resolveConflict(lock, next, note, e);
         } catch (Exception e) {
             throw translate(e, "committing offset " + next + " to " + path);
         }
     }
 
     // The transaction failed on a precondition: find out which one.
-    private void resolveConflict(HeldLock lock, long next, KeeperException cause)
+    private void resolveConflict(HeldLock lock, long next, Long note, KeeperException cause)
             throws IOException {
         TopicPartitionId partition = lock.partition;
         try {
@@ -395,7 +466,9 @@ final class ZooKeeperOffsetTracker implements OffsetTracker {
             throw translate(e, "checking the upload lock " + lock.leasePath);
         }
         Optional<Known> current = read(partition);
-        if (current.isPresent() && current.get().offset() == next) {
+        if (current.isPresent()
+                && current.get().offset() == next
+                && readNote(partition).equals(Optional.ofNullable(note))) {
             // An earlier attempt of this very commit went through but its reply was lost.
             lock.version = current.get().version();
             known.put(partition, current.get());
@@ -427,6 +500,25 @@ final class ZooKeeperOffsetTracker implements OffsetTracker {
         } catch (NumberFormatException e) {
             throw new IOException(
                     "The committed offset " + path + " is not a decimal number: '" + text + "'", e);
+        }
+    }
+
+    private Optional<Long> readNote(TopicPartitionId partition) throws IOException {
+        String path = notePath(partition);
+        byte[] data;
+        try {
+            data = client.getData().forPath(path);
+        } catch (KeeperException.NoNodeException e) {
+            return Optional.empty();
+        } catch (Exception e) {
+            throw translate(e, "reading the archived end " + path);
+        }
+        String text = data == null ? "" : new String(data, US_ASCII).strip();
+        try {
+            return Optional.of(Long.parseLong(text));
+        } catch (NumberFormatException e) {
+            throw new IOException(
+                    "The archived end " + path + " is not a decimal number: '" + text + "'", e);
         }
     }
 

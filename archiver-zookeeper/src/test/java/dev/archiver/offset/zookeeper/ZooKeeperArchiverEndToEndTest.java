@@ -1,5 +1,6 @@
 package dev.archiver.offset.zookeeper;
 
+import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.archiver.Archiver;
@@ -7,9 +8,11 @@ import dev.archiver.ArchiverConfig;
 import dev.archiver.offset.OffsetTracker.PartitionLock;
 import dev.archiver.record.ArchiveRecord;
 import dev.archiver.record.TopicPartitionId;
+import dev.archiver.storage.ArchiveMetadata;
 import dev.archiver.storage.StorageLocation;
 import dev.archiver.testing.AbstractArchiverEndToEndTest;
 import dev.archiver.testing.ArchiveContents;
+import dev.archiver.testing.KafkaGaps;
 import dev.archiver.testing.TestData;
 import dev.archiver.verify.ArchiveVerifier;
 import dev.archiver.verify.PartitionReport;
@@ -243,5 +246,46 @@ class ZooKeeperArchiverEndToEndTest extends AbstractArchiverEndToEndTest {
             }
             Thread.sleep(100);
         }
+    }
+
+    /**
+     * Hole 12, idle commits, with offsets in ZooKeeper: an engine moves the committed offset past
+     * an aborted transaction with no record to write, stops, and the next engine's first batch
+     * starts its consumed range where the last archived range ended (the note the idle commit left
+     * next to the offset node), so the archive alone verifies with nothing lost.
+     */
+    @Test
+    void archiveOnlyVerificationSpansAnIdleCommitAcrossARestart() throws Exception {
+        kafka.createTopic(topic, 1);
+        long first = KafkaGaps.produceTransactional(kafka, topic, 1, 3);
+        Map<String, String> settings =
+                Map.of("upload.max-records", "5", "kafka.consumer.max.poll.records", "5");
+        Archiver a = start(settings);
+        awaitCommitted(first, AWAIT);
+        // an aborted transaction alone: only an idle commit can move past it
+        KafkaGaps.produceTransactional(kafka, topic, 1, 0);
+        awaitCommitted(first, AWAIT);
+        a.close();
+        long archivedEnd = 0;
+        for (String key : ArchiveContents.keys(storage(), root)) {
+            Map<String, String> meta = storage().stat(root.resolve(key)).orElseThrow().metadata();
+            archivedEnd = Math.max(archivedEnd, ArchiveMetadata.range(meta).orElseThrow().end());
+        }
+        long idle = new SecorLayout(raw, "/", group).getCommittedOffsetCount(topic, 0);
+        assertThat(idle).isGreaterThan(archivedEnd);
+        String note = "/archiver/archived-ends/" + group + "/" + topic + "/0";
+        assertThat(new String(raw.getData().forPath(note), US_ASCII))
+                .isEqualTo(Long.toString(archivedEnd));
+
+        long second = KafkaGaps.produceTransactional(kafka, topic, 1, 2);
+        Archiver b = start(settings);
+        awaitCommitted(first + second, AWAIT);
+        b.close();
+        VerificationReport report = verifyArchiveOnly();
+        assertThat(report.ok()).as(report.summary()).isTrue();
+        assertThat(report.records()).isEqualTo(first + second);
+        assertThat(report.gaps()).as(report.summary()).isZero();
+        assertThat(report.kafkaGaps()).as(report.summary()).isPositive();
+        assertExactlyOnce();
     }
 }

@@ -75,6 +75,64 @@ class ZooKeeperOffsetTrackerTest {
     }
 
     @Test
+    void idleCommitNoteRoundTripsAndABatchCommitClearsIt() throws Exception {
+        ZooKeeperOffsetTracker first = tracker(Map.of());
+        first.commit(Map.of(P0, 10L, P1, 3L));
+        assertThat(first.archivedEnds(Set.of(P0, P1))).isEmpty();
+
+        // without a lock (as the engine's idle commits) and under one
+        first.commitIdle(Map.of(P0, 12L), Map.of(P0, 10L));
+        try (PartitionLock lock = first.lock(P1, 3)) {
+            first.commitIdle(Map.of(P1, 5L), Map.of(P1, 3L));
+        }
+        ZooKeeperOffsetTracker second = tracker(Map.of());
+        assertThat(second.committed(Set.of(P0, P1))).isEqualTo(Map.of(P0, 12L, P1, 5L));
+        assertThat(second.archivedEnds(Set.of(P0, P1))).isEqualTo(Map.of(P0, 10L, P1, 3L));
+        try (CuratorFramework raw = SharedZooKeeper.rawClient()) {
+            // the offset node stays what Secor reads
+            assertThat(raw.getData().forPath(second.offsetPath(P0)))
+                    .isEqualTo("12".getBytes(US_ASCII));
+        }
+
+        // a second idle commit keeps the end of the archived range it is given
+        second.commitIdle(Map.of(P0, 14L), Map.of(P0, 10L));
+        try (PartitionLock lock = second.lock(P1, 5)) {
+            second.commit(Map.of(P1, 9L));
+        }
+        ZooKeeperOffsetTracker third = tracker(Map.of());
+        assertThat(third.committed(Set.of(P0, P1))).isEqualTo(Map.of(P0, 14L, P1, 9L));
+        assertThat(third.archivedEnds(Set.of(P0, P1))).isEqualTo(Map.of(P0, 10L));
+        try (CuratorFramework raw = SharedZooKeeper.rawClient()) {
+            assertThat(raw.checkExists().forPath(third.notePath(P1))).isNull();
+        }
+    }
+
+    @Test
+    void offsetNodesWithoutANoteHaveNoArchivedEnd() throws Exception {
+        ZooKeeperOffsetTracker tracker = tracker(Map.of());
+        SecorLayout secor = new SecorLayout(tracker.client(), "/", group);
+        secor.setCommittedOffsetCount("events", 0, 500);
+        assertThat(tracker.committed(Set.of(P0))).isEqualTo(Map.of(P0, 500L));
+        assertThat(tracker.archivedEnds(Set.of(P0, P1))).isEmpty();
+    }
+
+    @Test
+    void idleCommitKeepsNothingWhenAnotherConsumerMovedTheOffset() throws Exception {
+        ZooKeeperOffsetTracker zombie = tracker(Map.of());
+        ZooKeeperOffsetTracker owner = tracker(Map.of());
+        zombie.commit(Map.of(P0, 5L));
+        owner.committed(Set.of(P0));
+        try (PartitionLock lock = owner.lock(P0, 5)) {
+            owner.commit(Map.of(P0, 9L));
+        }
+
+        assertThatThrownBy(() -> zombie.commitIdle(Map.of(P0, 7L), Map.of(P0, 5L)))
+                .isInstanceOf(OwnershipLostException.class);
+        assertThat(owner.committed(Set.of(P0))).isEqualTo(Map.of(P0, 9L));
+        assertThat(owner.archivedEnds(Set.of(P0))).isEmpty();
+    }
+
+    @Test
     void lockIsNotBoundToTheThreadThatTookIt() throws Exception {
         ZooKeeperOffsetTracker tracker = tracker(Map.of());
         PartitionLock lock = executor.submit(() -> tracker.lock(P0, -1)).get();
