@@ -22,7 +22,8 @@ import org.apache.zookeeper.common.PathUtils;
  *       committed offsets live at {@code <kafka-path>/consumers/<group>/offsets/<topic>/<partition>}
  *       </td></tr>
  *   <tr><td>{@code archiver-path}</td><td>{@code /archiver}</td><td>upload locks live at {@code
- *       <archiver-path>/locks/<topic>/<partition>}</td></tr>
+ *       <archiver-path>/locks/<topic>/<partition>}, the notes of idle commits at {@code
+ *       <archiver-path>/archived-ends/<group>/<topic>/<partition>}</td></tr>
  *   <tr><td>{@code session-timeout}</td><td>{@code 60s}</td><td>ZooKeeper session timeout; a lock
  *       held by a process that is gone longer than this is released</td></tr>
  *   <tr><td>{@code connection-timeout}</td><td>{@code 15s}</td><td>how long one operation waits
